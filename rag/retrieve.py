@@ -1,0 +1,92 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 over jieba tokens, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.chunk import Chunk
+from ingest.index import Index, tokenize
+from rag.embeddings import query_spaces
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float  # fused reciprocal-rank score
+    similarity: float  # cosine similarity in the first dense space (0 when dense search missed it)
+    lexical: float  # BM25 score (0 for questions without Chinese)
+
+
+def detect_lang(text: str) -> str:
+    """'zh' when the text contains Chinese characters, else 'en' (any other language is searched the same way)."""
+    return "zh" if _CJK.search(text) else "en"
+
+
+def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: ids by the sum of 1/(k + rank) over the rankings, best first."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, 1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def retrieve(
+    question: str,
+    index: Index,
+    *,
+    k: int = 8,
+    roles: Sequence[str] | None = None,
+    fields: Sequence[str] | None = None,
+) -> list[Hit]:
+    """The k chunks that best answer `question`, optionally only from the given roles and fields."""
+    lang = detect_lang(question)
+    allowed = [
+        c.id
+        for c in index.chunks.values()
+        if (not roles or c.role in roles) and (not fields or c.field in fields)
+    ]
+    if not allowed:
+        return []
+    rankings: list[list[str]] = []
+    similarity: dict[str, float] = {}
+    for n, space in enumerate(query_spaces(index.settings, lang)):
+        ranked = _dense(question, index, space, roles, fields)
+        rankings.append([cid for cid, _ in ranked])
+        if n == 0:
+            similarity = dict(ranked)
+    lexical = _bm25(question, index, allowed) if lang == "zh" else {}
+    if lexical:
+        rankings.append(sorted(lexical, key=lambda cid: -lexical[cid])[:_CANDIDATES])
+    return [
+        Hit(index.chunks[cid], score, similarity.get(cid, 0.0), lexical.get(cid, 0.0))
+        for cid, score in rrf(rankings)[:k]
+        if cid in index.chunks
+    ]
+
+
+def _dense(
+    question: str, index: Index, space: str, roles: Sequence[str] | None, fields: Sequence[str] | None
+) -> list[tuple[str, float]]:
+    conditions = [{"role": {"$in": list(roles)}}] if roles else []
+    conditions += [{"field": {"$in": list(fields)}}] if fields else []
+    where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
+    results = index.stores[space].similarity_search_with_score(question, k=_CANDIDATES, filter=where)
+    return [(doc.metadata["id"], 1.0 - float(distance)) for doc, distance in results]
+
+
+def _bm25(question: str, index: Index, allowed: list[str]) -> dict[str, float]:
+    tokens = tokenize(question)
+    if not tokens:
+        return {}
+    scores = index.bm25.get_scores(tokens)
+    position = {cid: i for i, cid in enumerate(index.chunks)}
+    chosen = np.array([position[cid] for cid in allowed])
+    return {cid: float(s) for cid, s in zip(allowed, scores[chosen]) if s > 0}
