@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 CORPUS_SUFFIXES = (".txt", ".md")
 
 FIELD_NAMES = ("职责职能", "KPI 指标", "目标动机", "运作手法", "影响分析")
@@ -248,7 +248,7 @@ def _role_heading(rest: str) -> tuple[str, str | None, str | None]:
     prefix = None
     if "-" in head:
         prefix, head = (part.strip() for part in head.split("-", 1))
-    mode = _mode(" ".join(p for p in (prefix, qualifier) if p))
+    mode = _mode(" ".join(p for p in (prefix, qualifier, subtitle) if p))
     return head, subtitle or qualifier, mode
 
 

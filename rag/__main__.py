@@ -17,8 +17,10 @@ from rag.answer import Answer, EmptyQuestion, answer
 from rag.catalog import Catalog, UnknownRole, load_catalog
 from rag.config import Settings, load_settings
 from rag.embeddings import EmbeddingModelError
+from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
+from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, NoKpi, draft_jd, draft_kpi_sheet
 
-USER_ERRORS = (EmptyQuestion, UnknownRole, IndexUnavailable, CorpusFormatError, EmbeddingModelError)
+USER_ERRORS = (EmptyQuestion, UnknownRole, NoKpi, IndexUnavailable, CorpusFormatError, EmbeddingModelError)
 
 
 class BatchFormatError(ValueError):
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except USER_ERRORS + (BatchFormatError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, (EmptyQuestion, UnknownRole, BatchFormatError)) else 1
+        return 2 if isinstance(err, (EmptyQuestion, UnknownRole, NoKpi, BatchFormatError)) else 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--batch", type=Path, help='JSONL file of {"id", "question"}; one JSON line out per question')
     ask.set_defaults(run=_ask)
+    jd = commands.add_parser("jd", help="draft a job description (岗位说明书) for a role, every line cited")
+    jd.add_argument("role", help="role name, alias or description, e.g. 采购经理")
+    jd.add_argument("--type", choices=COMPANY_TYPES, default="通用", help="company type: keeps the notes for that model")
+    jd.add_argument("--extra", action="append", default=[], help="a 补充要求 line of your own (shown as yours, uncited)")
+    jd.add_argument("--format", choices=("md", "docx", "json"), default="md", help="output format (docx needs --out)")
+    jd.add_argument("--out", type=Path, help="write to this file instead of printing")
+    jd.set_defaults(run=_jd)
+    kpi = commands.add_parser("kpi", help="draft a KPI sheet (KPI 考核表) for a role, every row cited")
+    kpi.add_argument("role", help="role name, alias or description, e.g. 采购经理")
+    kpi.add_argument(
+        "--format", choices=("xlsx", "csv", "md", "json"), default="md", help="output format (xlsx needs --out)"
+    )
+    kpi.add_argument("--out", type=Path, help="write to this file instead of printing")
+    kpi.set_defaults(run=_kpi)
     return parser
 
 
@@ -65,6 +81,40 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(answer_json(result, None), ensure_ascii=False))
     else:
         print(render_text(result))
+    return 0
+
+
+def _jd(args: argparse.Namespace, settings: Settings) -> int:
+    doc = draft_jd(args.role, load_catalog(settings.corpus_dir), company_type=args.type, extra=args.extra)
+    return _write(doc, args.format, args.out)
+
+
+def _kpi(args: argparse.Namespace, settings: Settings) -> int:
+    return _write(draft_kpi_sheet(args.role, load_catalog(settings.corpus_dir)), args.format, args.out)
+
+
+def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
+    """Print a text format, or write it or a binary format to `out`."""
+    if fmt in ("docx", "xlsx"):
+        if out is None:
+            print(f"error: --format {fmt} writes a binary file: add --out FILE", file=sys.stderr)
+            return 2
+        if isinstance(doc, JobDescription):
+            to_docx(doc, out)
+        else:
+            to_xlsx(doc, out)
+        return 0
+    match fmt:
+        case "json":
+            text = json.dumps(to_dict(doc), ensure_ascii=False)
+        case "csv":
+            text = to_csv(doc)
+        case _:
+            text = to_markdown(doc)
+    if out is None:
+        print(text)
+    else:  # a BOM so that Excel opens the CSV as UTF-8
+        out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     return 0
 
 

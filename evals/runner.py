@@ -1,0 +1,75 @@
+"""Run every eval case file and gather the scoreboard's numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evals.ask_metrics import ask_metrics, run_ask_cases
+from ingest.index import Index
+from rag.catalog import Catalog
+from rag.jd import KPI_FIELD, draft_jd, draft_kpi_sheet
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def run_all(cases_dir: Path, index: Index, catalog: Catalog, corpus_dir: Path) -> dict[str, float]:
+    outcomes = run_ask_cases(load_jsonl(cases_dir / "ask.jsonl"), index, catalog, corpus_dir)
+    report = ask_metrics(outcomes)
+    report.update(draft_metrics(load_jsonl(cases_dir / "jd.jsonl"), catalog))
+    report.update(match_metrics(load_jsonl(cases_dir / "match.jsonl"), index, catalog))
+    return report
+
+
+def draft_metrics(cases: list[dict], catalog: Catalog) -> dict[str, float]:
+    """JD bullets with a verified citation, and KPI items of each role that appear as rows of its sheet."""
+    bullets = cited = items = covered = 0
+    for case in cases:
+        entry = catalog.role(case["role"])
+        text = entry.article.text
+        jd = draft_jd(case["role"], catalog)
+        for section in jd.sections:
+            for bullet in section.items:
+                bullets += 1
+                cited += bool(bullet.citations) and all(text[c.start : c.end] == c.quote for c in bullet.citations)
+        field = entry.section.field(KPI_FIELD)
+        if field is None:
+            continue
+        rows = {c.start for row in draft_kpi_sheet(case["role"], catalog).rows for c in row.citations}
+        kpis = [i for i in field.items if i.kind == "item"]
+        items += len(kpis)
+        covered += sum(i.start in rows for i in kpis)
+    return {
+        "jd_citation_coverage": round(cited / bullets, 4) if bullets else 1.0,
+        "kpi_coverage": round(covered / items, 4) if items else 1.0,
+    }
+
+
+def match_metrics(cases: list[dict], index: Index, catalog: Catalog) -> dict[str, float]:
+    from rag.match import rank_roles
+
+    top1 = top3 = 0
+    for case in cases:
+        ranked = [m.role for m in rank_roles(case["profile"], index, catalog, top=3)]
+        top1 += ranked[:1] != [] and ranked[0] in case["acceptable"]
+        top3 += any(role in case["acceptable"] for role in ranked)
+    return {
+        "match_top1": round(top1 / len(cases), 4) if cases else 1.0,
+        "match_top3": round(top3 / len(cases), 4) if cases else 1.0,
+    }
+
+
+def below_thresholds(report: dict[str, float], thresholds: dict[str, float]) -> list[str]:
+    return [f"{key} = {report[key]} < {floor}" for key, floor in thresholds.items() if report[key] < floor]
+
+
+def render_table(report: dict[str, float]) -> str:
+    lines = ["| metric | value |", "|---|---|"]
+    lines += [f"| {key} | {value:g} |" for key, value in report.items()]
+    return "\n".join(lines)

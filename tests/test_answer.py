@@ -1,0 +1,84 @@
+"""rag.answer: extractive answers with exact citations, whole-field lists, follow-ups, refusals, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import EmptyQuestion, answer
+
+
+def _verified(result, text: str) -> bool:
+    return all(text[c.start : c.end] == c.quote for c in result.citations)
+
+
+def test_kpi_question_lists_every_kpi_item_with_its_citation(seed_index, catalog, seed_text):
+    result = answer("采购经理的KPI有哪些?", seed_index, catalog)
+    assert result.covered
+    assert [(c.role, c.field) for c in result.citations] == [("采购经理", "KPI 指标")] * 5
+    assert [c.quote.split(":")[0] for c in result.citations] == [
+        "采购成本节约率", "采购订单准时交付率", "采购商品合格率", "供应商绩效评分", "采购计划达成率",
+    ]  # fmt: skip
+    assert _verified(result, seed_text)
+    assert all(f"[{n}]" in result.text for n in range(1, 6))
+
+
+def test_specific_question_quotes_the_sentence_that_answers_it(seed_index, catalog, seed_text):
+    result = answer("商家合规专员收到投诉后多久要完成调查?", seed_index, catalog)
+    assert (result.covered, result.citations[0].role, result.citations[0].field) == (True, "商家合规专员", "运作手法")
+    assert "72小时内完成投诉调查" in result.citations[0].quote
+    assert _verified(result, seed_text)
+
+
+def test_repeated_paragraph_is_cited_under_the_role_asked_about(seed_index, catalog):
+    question = "{}需要按谁的选品规划制定采购计划?"
+    assert {c.role for c in answer(question.format("采购经理"), seed_index, catalog).citations} == {"采购经理"}
+    assert {c.role for c in answer(question.format("电商运营经理"), seed_index, catalog).citations} == {"电商运营经理"}
+
+
+def test_follow_up_stays_on_the_role_under_discussion(seed_index, catalog):
+    first = answer("库存专员主要负责什么?", seed_index, catalog)
+    follow = answer("那它的KPI呢?", seed_index, catalog, history=["库存专员主要负责什么?"])
+    assert first.roles == ("库存专员",)
+    assert {(c.role, c.field) for c in follow.citations} == {("库存专员", "KPI 指标")}
+    assert len(follow.citations) == 5
+
+
+def test_comparison_answers_both_roles(seed_index, catalog):
+    result = answer("采购经理和采购员有什么区别?", seed_index, catalog)
+    assert [c.role for c in result.citations if c.field == "职责职能"] == ["采购经理", "采购员"]
+
+
+def test_english_question_gets_chinese_passages_with_an_english_frame(seed_index, catalog, seed_text):
+    result = answer("What KPIs is a purchasing manager measured on?", seed_index, catalog)
+    assert result.covered and result.lang == "en"
+    assert result.text.startswith("The article (in Chinese)")
+    assert {c.role for c in result.citations} == {"采购经理"}
+    assert _verified(result, seed_text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["电商运营总监的年薪一般多少?", "采购员需要什么学历?", "今天上海天气怎么样?", "红烧肉怎么做才好吃?", "营销总监的年终奖一般发几个月?"],
+)
+def test_questions_the_article_does_not_cover_are_refused_plainly(seed_index, catalog, question):
+    result = answer(question, seed_index, catalog)
+    assert (result.covered, result.citations) == (False, ())
+    assert result.text.startswith("文章没有涉及")
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x07"])
+def test_empty_question_is_a_clear_error(seed_index, catalog, question):
+    with pytest.raises(EmptyQuestion, match="empty"):
+        answer(question, seed_index, catalog)
+
+
+def test_very_long_question_is_truncated_with_a_notice(seed_index, catalog, seed_text):
+    result = answer("采购经理的KPI有哪些?" + "啊" * 20_000, seed_index, catalog)
+    assert "only the first 2000" in result.notice
+    assert _verified(result, seed_text)
+
+
+def test_control_characters_are_ignored(seed_index, catalog):
+    plain = answer("采购经理的KPI有哪些?", seed_index, catalog)
+    noisy = answer("采购经理\x00的KPI\x1b有哪些?", seed_index, catalog)
+    assert noisy.citations == plain.citations

@@ -1,0 +1,27 @@
+"""The eval set gates the suite: every scoreboard metric at or above its threshold in evals/thresholds.json."""
+
+from __future__ import annotations
+
+import json
+
+from evals.runner import CASES_DIR, THRESHOLDS, below_thresholds, draft_metrics, load_jsonl
+from evals.ask_metrics import ask_metrics, run_ask_cases
+
+
+def test_answer_fidelity_meets_thresholds(seed_index, catalog, seed_settings):
+    outcomes = run_ask_cases(load_jsonl(CASES_DIR / "ask.jsonl"), seed_index, catalog, seed_settings.corpus_dir)
+    report = ask_metrics(outcomes)
+    thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    assert report["cases"] >= 150
+    assert below_thresholds(report, {k: v for k, v in thresholds.items() if k in report}) == []
+
+
+def test_drafts_meet_thresholds(catalog):
+    report = draft_metrics(load_jsonl(CASES_DIR / "jd.jsonl"), catalog)
+    assert report == {"jd_citation_coverage": 1.0, "kpi_coverage": 1.0}
+
+
+def test_thresholds_flag_a_metric_below_its_floor():
+    assert below_thresholds({"hit_at_1": 0.5, "must_contain": 0.9}, {"hit_at_1": 0.9, "must_contain": 0.7}) == [
+        "hit_at_1 = 0.5 < 0.9"
+    ]

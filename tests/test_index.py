@@ -1,0 +1,121 @@
+"""ingest.index: a real Chroma store on disk — build, no-op, partial re-embed, failed rebuild, second article."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from ingest.index import IndexUnavailable, build_index, chroma_client, ensure_index, open_index
+from rag.answer import answer
+from rag.catalog import load_catalog
+from rag.config import Settings
+from rag.embeddings import get_embeddings
+
+SECOND_ARTICLE = """直播电商岗位解析
+
+一、直播岗位
+
+1.1 直播场控专员:直播间节奏的掌控者
+
+职责职能:负责直播间的节奏把控与互动氛围管理,在直播中实时调整上架顺序与优惠节奏。
+
+KPI 指标:直播场控专员的绩效考核主要关注以下指标:
+
+直播间停留时长:观众在直播间的平均停留时间
+
+互动率:评论与点赞人数占观看人数的比例
+"""
+
+
+class Recorder(Embeddings):
+    """The real model, recording what it was asked to embed; optionally failing after some calls."""
+
+    def __init__(self, inner: Embeddings, fail_after: int | None = None) -> None:
+        self.inner, self.fail_after, self.embedded = inner, fail_after, []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if self.fail_after is not None and len(self.embedded) >= self.fail_after:
+            raise OSError("disk full while embedding")
+        self.embedded.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def _recorders(settings: Settings, fail_after: int | None = None) -> dict[str, Recorder]:
+    return {space: Recorder(get_embeddings(settings, space), fail_after) for space in ("e5", "use")}
+
+
+def test_seed_index_holds_every_chunk_with_role_field_and_span(seed_index, seed_text):
+    chunks = list(seed_index.chunks.values())
+    assert {c.role for c in chunks if c.role} == set(load_catalog(seed_index.settings.corpus_dir).names)
+    assert all(seed_text[c.start : c.end] == c.text for c in chunks)
+    kpi = [c.text.split(":")[0] for c in chunks if c.role == "采购经理" and c.field == "KPI 指标"]
+    assert kpi == ["采购成本节约率", "采购订单准时交付率", "采购商品合格率", "供应商绩效评分", "采购计划达成率"]
+
+
+def test_unchanged_corpus_is_a_no_op(seed_settings, seed_index):
+    recorders = _recorders(seed_settings)
+    report = build_index(seed_settings, progress=False, embeddings=recorders)
+    assert (report.rebuilt, report.embedded, report.build_id) == (False, 0, seed_index.build_id)
+    assert [r.embedded for r in recorders.values()] == [[], []]
+
+
+def test_changing_one_role_re_embeds_only_its_changed_chunks(corpus_copy):
+    seed = corpus_copy.corpus_dir / "000_c7806a285f499d96.txt"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("采购计划达成率:按既定采购计划", "采购计划完成率:按既定采购计划"), encoding="utf-8")
+    recorders = _recorders(corpus_copy)
+    report = build_index(corpus_copy, progress=False, embeddings=recorders)
+    assert report.rebuilt
+    assert recorders["e5"].embedded == ["【4.2 采购经理】KPI 指标:采购计划完成率:按既定采购计划完成的采购金额占比"]
+    assert recorders["use"].embedded == recorders["e5"].embedded
+    index = open_index(corpus_copy)
+    assert index.build_id == report.build_id
+    assert "采购计划完成率" in answer("采购经理的KPI有哪些", index, load_catalog(corpus_copy.corpus_dir)).text
+
+
+def test_failed_rebuild_leaves_the_previous_index_serving(corpus_copy):
+    before = open_index(corpus_copy)
+    catalog = load_catalog(corpus_copy.corpus_dir)
+    expected = answer("商家投诉要在多长时间内调查完?", before, catalog)
+    (corpus_copy.corpus_dir / "extra.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    with pytest.raises(OSError, match="disk full"):
+        build_index(corpus_copy, progress=False, embeddings=_recorders(corpus_copy, fail_after=0))
+    after = open_index(corpus_copy)
+    assert after.build_id == before.build_id
+    assert answer("商家投诉要在多长时间内调查完?", after, catalog) == expected
+
+
+def test_a_second_article_is_indexed_without_code_change(corpus_copy):
+    (corpus_copy.corpus_dir / "live.md").write_text(SECOND_ARTICLE, encoding="utf-8")
+    report = build_index(corpus_copy, progress=False)
+    assert (report.roles, report.embedded) == (31, 2 * 6)
+    index = open_index(corpus_copy)
+    result = answer("直播场控专员的KPI有哪些?", index, load_catalog(corpus_copy.corpus_dir))
+    assert [(c.source, c.role, c.field) for c in result.citations] == [
+        ("corpus/live.md", "直播场控专员", "KPI 指标"),
+        ("corpus/live.md", "直播场控专员", "KPI 指标"),
+    ]
+    assert [c.quote for c in result.citations] == [
+        SECOND_ARTICLE[c.start : c.end] for c in result.citations
+    ]
+
+
+def test_persist_reopen_same_answer(seed_settings, seed_index, catalog):
+    first = answer("电商法务专员审核常规合同最多用几天?", seed_index, catalog)
+    assert answer("电商法务专员审核常规合同最多用几天?", open_index(seed_settings), catalog) == first
+
+
+def test_deleted_index_is_rebuilt_automatically_and_reported_clearly(corpus_copy):
+    shutil.rmtree(corpus_copy.data_dir / "chroma")
+    with pytest.raises(IndexUnavailable, match="python -m ingest"):
+        open_index(corpus_copy)
+    assert ensure_index(corpus_copy).build_id == build_index(corpus_copy, progress=False).build_id
+
+
+def test_chroma_telemetry_is_off(seed_settings):
+    assert chroma_client(seed_settings).get_settings().anonymized_telemetry is False
