@@ -19,6 +19,8 @@ from rag.config import Settings, load_settings
 from rag.embeddings import EmbeddingModelError
 from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
 from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, NoKpi, draft_jd, draft_kpi_sheet
+from rag.careers import KIND_NAMES, LEVEL_NAMES, RENDER_SUFFIXES, career_edges, career_graph, career_json, neighbourhood, render_map
+from rag.match import EmptyProfile, RoleMatch, rank_roles
 
 USER_ERRORS = (EmptyQuestion, UnknownRole, NoKpi, IndexUnavailable, CorpusFormatError, EmbeddingModelError)
 
@@ -60,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     kpi.add_argument("--out", type=Path, help="write to this file instead of printing")
     kpi.set_defaults(run=_kpi)
+    match = commands.add_parser("match", help="rank the roles that suit a job-seeker's profile, with evidence and gaps")
+    match.add_argument("--profile", help="your studies, experience, skills and likes (Chinese or English); - reads stdin")
+    match.add_argument("--batch", type=Path, help='JSONL file of {"id", "profile"}; one JSON line out per profile')
+    match.add_argument("--top", type=int, default=5, help="how many roles to show")
+    match.add_argument("--type", choices=("直营", "平台型"), help="the company type you prefer")
+    match.add_argument("--prefer", choices=("management", "hands-on"), help="managing people or doing the work")
+    match.set_defaults(run=_match)
+    careers = commands.add_parser("careers", help="the career-path map: promotions, ladders and collaboration")
+    careers.add_argument("--role", help="only this role and the roles one step away")
+    careers.add_argument("--out", type=Path, help="write a picture (.png, .svg) or data (.json); unset = list the edges")
+    careers.set_defaults(run=_careers)
     return parser
 
 
@@ -157,6 +170,85 @@ def _batch_questions(lines: TextIO) -> Iterator[tuple[object, str]]:
             yield record["id"], str(record["question"])
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise BatchFormatError(f'line {number}: expected {{"id": …, "question": "…"}} ({err})') from err
+
+
+def _match(args: argparse.Namespace, settings: Settings) -> int:
+    profile = sys.stdin.read() if args.profile == "-" else args.profile
+    if args.batch is None and not (profile or "").strip():
+        print(f"error: {EmptyProfile()} (use --profile or --batch)", file=sys.stderr)
+        return 2
+    index, catalog = open_all(settings)
+    options = {"top": args.top, "company_type": args.type, "prefer": args.prefer}
+    if args.batch is None:
+        print(render_matches(rank_roles(profile, index, catalog, **options)))
+        return 0
+    with args.batch.open(encoding="utf-8") as lines:
+        for case_id, text in _batch_records(lines, "profile"):
+            try:
+                result = {"id": case_id, "roles": [match_json(m) for m in rank_roles(text, index, catalog, **options)]}
+            except EmptyProfile as err:
+                result = {"id": case_id, "error": str(err)}
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def match_json(match: RoleMatch) -> dict:
+    """One role of a `match --batch` line (a contract other tools rely on)."""
+    return {
+        "role": match.role,
+        "score": match.score,
+        "evidence": [{k: v for k, v in asdict(e.citation).items() if k != "node_id"} for e in match.evidence],
+        "gaps": [gap.quote for gap in match.gaps],
+    }
+
+
+def render_matches(matches: list[RoleMatch]) -> str:
+    lines: list[str] = []
+    for n, m in enumerate(matches, 1):
+        lines.append(f"{n}. {m.role} ({LEVEL_NAMES[m.level]}级) · score {m.score:.2f}")
+        for e in m.evidence:
+            where = f"{e.citation.role} · {e.citation.field} — {e.citation.source} [{e.citation.start}:{e.citation.end}]"
+            lines.append(f"   匹配: “{e.sentence}” ↔ {_shorten(e.citation.quote)}  ({where})")
+        if m.gaps:
+            lines.append(f"   尚未体现的能力: {'、'.join(g.quote for g in m.gaps)}")
+        if m.next_steps:
+            steps = " · ".join(f"{s.target}（{KIND_NAMES[s.kind]}{'，文章外岗位' if s.external else ''}）" for s in m.next_steps)
+            lines.append(f"   可以通往: {steps}")
+    return "\n".join(lines)
+
+
+def _careers(args: argparse.Namespace, settings: Settings) -> int:
+    if args.out is not None and args.out.suffix.lower() not in RENDER_SUFFIXES:
+        print(f"error: --out must end in {', '.join(RENDER_SUFFIXES)}", file=sys.stderr)
+        return 2
+    catalog = load_catalog(settings.corpus_dir)
+    graph = career_graph(catalog)
+    if args.role:
+        graph = neighbourhood(graph, catalog.role(args.role).name)
+    if args.out is None:
+        for e in career_edges(graph):
+            print(f"{e.source} → {e.target} [{KIND_NAMES[e.kind]}] {_shorten(e.citation.quote)} ({e.citation.start}:{e.citation.end})")
+    elif args.out.suffix.lower() == ".json":
+        args.out.write_text(json.dumps(career_json(graph), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        render_map(graph, args.out)
+    return 0
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _batch_records(lines: TextIO, key: str) -> Iterator[tuple[object, str]]:
+    """(id, text) from JSONL lines such as {"id": …, "profile": "…"}."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            yield record["id"], str(record[key])
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise BatchFormatError(f'line {number}: expected {{"id": …, "{key}": "…"}} ({err})') from err
 
 
 if __name__ == "__main__":

@@ -1,0 +1,137 @@
+"""The app in a real browser (Playwright + system chromium): streaming, highlights, downloads, screenshots."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import docx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from app import build_app, launch_options
+from ingest.index import Index
+from rag.catalog import Catalog
+from rag.config import PROJECT_ROOT, Settings
+
+DOCS = PROJECT_ROOT / "docs"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def url(seed_settings: Settings, seed_index: Index, catalog: Catalog) -> Iterator[str]:
+    app = build_app(seed_settings, seed_index, catalog)
+    app.queue(default_concurrency_limit=seed_settings.concurrency)
+    options = launch_options(seed_settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
+    try:
+        _, local_url, _ = app.launch(**options)
+        yield local_url
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", "localhost") and outside.append(r.url))
+    page.goto(url)
+    expect(page.get_by_role("tab", name="问答")).to_be_visible(timeout=30_000)
+    yield page
+    context.close()
+    assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []  # offline: no fonts, no analytics
+
+
+def ask(page: Page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def test_ask_streams_a_cited_answer_and_follow_up(page: Page) -> None:
+    ask(page, "采购经理的KPI有哪些")
+    highlighted = page.locator("#chat mark").first
+    expect(highlighted).to_have_text("采购成本节约率:实际采购成本与预算成本的差额占预算成本比例", timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("采购计划达成率")
+    ask(page, "商家运营经理负责什么?")
+    expect(page.locator("#chat")).to_contain_text("【商家运营经理 · 职责职能】", timeout=30_000)
+    ask(page, "那它的KPI呢?")
+    expect(page.locator("#chat")).to_contain_text("【商家运营经理 · KPI 指标】", timeout=30_000)
+    ask(page, "主播的年薪是多少?")
+    expect(page.locator("#chat .not-covered")).to_contain_text("⚠️", timeout=30_000)
+    page.screenshot(path=DOCS / "ask.png", full_page=True)
+
+
+def test_empty_question_shows_a_message(page: Page) -> None:
+    ask(page, "   ")
+    expect(page.get_by_text("请输入一个关于文章中岗位的问题。").first).to_be_visible(timeout=15_000)
+
+
+def test_draft_jd_downloads_a_docx(page: Page, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="岗位说明书 / KPI").click()
+    role = page.locator("#draft-role input")
+    role.fill("采购经理")
+    role.press("Enter")
+    page.get_by_role("button", name="生成草稿").click()
+    expect(page.get_by_text("采购成本节约率").first).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        page.locator("#dl-docx").click()
+    saved = tmp_path / "jd.docx"
+    download.value.save_as(saved)
+    text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
+    assert "采购经理" in text
+    page.screenshot(path=DOCS / "draft.png", full_page=True)
+
+
+def test_draft_unknown_role_lists_suggestions(page: Page) -> None:
+    page.get_by_role("tab", name="岗位说明书 / KPI").click()
+    role = page.locator("#draft-role input")
+    role.fill("宇航员")
+    role.press("Enter")
+    page.get_by_role("button", name="生成草稿").click()
+    expect(page.get_by_text("你是不是要找:采购员").first).to_be_visible(timeout=15_000)
+
+
+def test_match_ranks_roles(page: Page) -> None:
+    page.get_by_role("tab", name="求职匹配").click()
+    expect(page.get_by_text("不会被保存").first).to_be_visible()
+    page.locator("#profile textarea").fill("三年供应链经验,熟悉供应商谈判和成本控制,带过5人团队")
+    page.get_by_role("button", name="匹配岗位").click()
+    expect(page.locator("#match-results h3").first).to_contain_text("采购经理", timeout=60_000)
+    page.screenshot(path=DOCS / "match.png", full_page=True)
+
+
+def test_browse_shows_a_role(page: Page) -> None:
+    page.get_by_role("tab", name="岗位浏览").click()
+    role = page.locator("#browse-role input")
+    role.fill("采购经理")
+    role.press("Enter")
+    expect(page.get_by_role("heading", name="4.2 采购经理")).to_be_visible(timeout=15_000)
+    page.screenshot(path=DOCS / "browse.png", full_page=True)
