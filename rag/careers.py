@@ -27,7 +27,8 @@ from rag.catalog import Catalog
 log = logging.getLogger(__name__)
 
 EDGE_KINDS = ("promotion", "path", "ladder", "collaboration")  # strongest first
-RENDER_SUFFIXES = (".png", ".svg", ".json")
+PICTURE_SUFFIXES = (".png", ".svg")
+RENDER_SUFFIXES = (*PICTURE_SUFFIXES, ".json")  # what `python -m rag careers --out` writes
 LEVEL_NAMES = {3: "总监", 2: "经理", 1: "专员"}
 KIND_NAMES = {"promotion": "晋升", "path": "发展方向", "ladder": "上一级", "collaboration": "协作"}
 
@@ -51,7 +52,7 @@ class UnsupportedFormat(ValueError):
     """The --out file has a suffix the map cannot be written as."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"cannot write a career map as '{path.suffix}': use one of {', '.join(RENDER_SUFFIXES)}")
+        super().__init__(f"cannot draw a career map as '{path.suffix}': use {' or '.join(PICTURE_SUFFIXES)}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def role_level(name: str) -> int:
 
 @cache
 def career_graph(catalog: Catalog) -> nx.DiGraph:
-    """Roles (and external targets) as nodes, stated career and collaboration links as edges (attribute `edge`)."""
+    """Roles (and external targets) as nodes, stated career and collaboration links as edges (attribute `edge`).
+
+    Shared per catalog: read it, or copy it (`neighbourhood` does) before changing it."""
     graph = nx.DiGraph()
     for name, entry in catalog.entries.items():
         graph.add_node(name, external=False, level=role_level(name), chapter=entry.section.chapter or "")
@@ -130,7 +133,7 @@ def career_json(graph: nx.DiGraph) -> dict:
 
 def render_map(graph: nx.DiGraph, path: Path) -> None:
     """Draw the map into a PNG or SVG file (the suffix decides); Chinese labels need a CJK font, see `cjk_font`."""
-    if path.suffix.lower() not in (".png", ".svg"):
+    if path.suffix.lower() not in PICTURE_SUFFIXES:
         raise UnsupportedFormat(path)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -165,7 +168,7 @@ def render_map(graph: nx.DiGraph, path: Path) -> None:
 
 @cache
 def cjk_font() -> str | None:
-    """A font family with Chinese glyphs, registering an installed one matplotlib has not seen; None (and a warning) without."""
+    """A font family with Chinese glyphs (registering an installed one matplotlib's font cache predates), else None."""
     from matplotlib import font_manager
 
     known = {f.name for f in font_manager.fontManager.ttflist}
@@ -186,7 +189,8 @@ def _stated_edges(catalog: Catalog) -> list[CareerEdge]:
         for fld in section.fields:
             for item in fld.items:
                 for start, end in sentence_spans(item.text, item.start):
-                    cite = Citation(article.source, item.id, section.name, fld.name, start, end, article.text[start:end])
+                    quote = article.text[start:end]
+                    cite = Citation(article.source, item.id, section.name, fld.name, start, end, quote)
                     edges += _career_statements(cite, catalog) + _collaborations(cite, catalog)
     return edges + _ladders(catalog)
 
@@ -204,7 +208,8 @@ def _career_statements(cite: Citation, catalog: Catalog) -> list[CareerEdge]:
 
 
 def _collaborations(cite: Citation, catalog: Catalog) -> list[CareerEdge]:
-    """Roles named in the clause of a 对接/配合/汇报… verb; the subject is a role named before the verb, else the section's."""
+    """Roles named in the clause of a 对接/配合/汇报… verb; the subject is a role named before the verb, else the
+    section's own ('运营经理需配合采销总监…' quoted under 采购经理 is 电商运营经理 → 采销总监)."""
     edges = []
     for verb in _COLLABORATION.finditer(cite.quote):
         start = max((m.end() for m in _CLAUSE_END.finditer(cite.quote, 0, verb.start())), default=0)
@@ -225,16 +230,17 @@ def _ladders(catalog: Catalog) -> list[CareerEdge]:
         levels = sorted({role_level(s.name) for s, _ in members})
         if levels[-1] < 3:  # a ladder is a group headed by a 总监
             continue
-        for lower, upper, article in (
-            (low, up, article)
-            for low, _ in members
-            for up, article in members
-            if role_level(up.name) == next((lv for lv in levels if lv > role_level(low.name)), None)
-        ):
-            end = upper.start + len(upper.heading)
-            cite = Citation(article.source, upper.id, upper.name, None, upper.start, end, article.text[upper.start : end])
-            edges.append(CareerEdge(lower.name, upper.name, "ladder", cite))
+        for lower, _ in members:
+            above = next((level for level in levels if level > role_level(lower.name)), None)
+            for upper, article in members:
+                if role_level(upper.name) == above:
+                    edges.append(CareerEdge(lower.name, upper.name, "ladder", _heading_citation(upper, article)))
     return edges
+
+
+def _heading_citation(section: Section, article: Article) -> Citation:
+    end = section.start + len(section.heading)
+    return Citation(article.source, section.id, section.name, None, section.start, end, article.text[section.start : end])
 
 
 def _layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:

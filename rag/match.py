@@ -139,6 +139,8 @@ def read_seniority(profile: str) -> Seniority:
     years = [y for m in _YEARS.finditer(profile) if (y := _years(m)) is not None and y <= 45]
     graduate = bool(_GRADUATE.search(profile))
     manages = bool(_MANAGES.search(profile))
+    # 1 up to a year, +0.15 a year after (2 at about 8 years, 3 from 14), +0.4 for managing people, +0.3 for a
+    # top title; a profile that states neither years nor studies sits between 专员 and 经理.
     if years:
         level = 1.0 + max(0.0, max(years) - 1.0) * 0.15
     else:
@@ -156,7 +158,10 @@ def rank_roles(
     company_type: str | None = None,
     prefer: Preference | None = None,
 ) -> list[RoleMatch]:
-    """The `top` roles that best suit the profile, best first, each with its evidence, gaps and next steps."""
+    """The `top` roles that best suit the profile, best first, each with its evidence, gaps and next steps.
+
+    `company_type` 直营 or 平台型 moves down the roles only the other model has (通用 or None: no change);
+    `prefer` favours 经理/总监-level roles ("management") or 专员-level ones ("hands-on")."""
     if prefer not in (None, "management", "hands-on"):
         raise ValueError(f"prefer must be 'management' or 'hands-on', not {prefer!r}")
     sentences = profile_sentences(profile)
@@ -197,11 +202,12 @@ def _years(m: re.Match[str]) -> float | None:
 
 
 def _chinese_number(text: str) -> float | None:
+    """一 … 九十九 (两 included); None for anything else."""
     if not all(c in _CN_NUMBER for c in text):
         return None
-    tens, _, ones = text.rpartition("十")
     if "十" not in text:
-        return float(_CN_NUMBER[text[-1]]) if len(text) == 1 else None
+        return float(_CN_NUMBER[text]) if len(text) == 1 else None
+    tens, _, ones = text.rpartition("十")
     return float((_CN_NUMBER[tens] if tens else 1) * 10 + (_CN_NUMBER[ones] if ones else 0))
 
 
@@ -375,7 +381,8 @@ def asked_abilities(catalog: Catalog, name: str) -> list[Citation]:
         for begin, stop in zip(cuts[::2], cuts[1::2]):
             begin = m.end() if (m := _MODIFIER.match(text, begin, stop)) else begin
             if stop - begin >= 2:
-                found.append(Citation(source, item.id, name, "影响分析", item.start + begin, item.start + stop, text[begin:stop]))
+                span = (item.start + begin, item.start + stop)
+                found.append(Citation(source, item.id, name, "影响分析", *span, text[begin:stop]))
     return found
 
 
