@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import chromadb
 import jieba
 import numpy as np
+from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -48,6 +49,17 @@ STOPWORDS = frozenset(
 
 class IndexUnavailable(RuntimeError):
     """The index cannot be built or opened; the message says what to do."""
+
+
+class StoreUnreadable(IndexUnavailable):
+    """The embedded Chroma folder exists but cannot be read (corrupted, or written by an incompatible Chroma)."""
+
+    def __init__(self, path: Path, err: Exception) -> None:
+        super().__init__(
+            f"the index store {path} cannot be read ({type(err).__name__}: {err}); "
+            "rebuild it with: .venv/bin/python -m ingest"
+        )
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -94,15 +106,25 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except ValueError as err:  # chromadb's way of saying the server did not answer
+            raise IndexUnavailable(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({err}); start it, or unset "
+                "ROLEGUIDE_CHROMA_URL to use the embedded store, then run: .venv/bin/python -m ingest"
+            ) from err
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as err:  # chromadb raises its Rust bindings' own error types for a damaged store
+        SharedSystemClient.clear_system_cache()  # else the next client for this path reuses the broken one
+        raise StoreUnreadable(path, err) from err
 
 
 def build_id(settings: Settings, articles: Sequence[Article]) -> str:
@@ -174,8 +196,14 @@ def open_index(settings: Settings) -> Index:
 
 
 def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
-    """Build the index when it is missing or stale, then open it. A failed rebuild keeps serving the old build."""
+    """Build the index when it is missing or stale, then open it. A failed rebuild keeps serving the old build;
+    an unreadable embedded store is set aside (renamed, not deleted) and rebuilt from the embedding cache."""
     try:
+        build_index(settings, progress=progress)
+    except StoreUnreadable as err:
+        aside = err.path.with_name(f"{err.path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        err.path.rename(aside)
+        log.warning("%s; moved it to %s and rebuilt the index", err, aside)
         build_index(settings, progress=progress)
     except (IndexUnavailable, CorpusFormatError, OSError, ValueError) as err:
         log.warning("index rebuild failed, serving the previous build: %s", err)
@@ -276,11 +304,20 @@ class _EmbeddingCache:
         self._path = path
 
     def __enter__(self) -> _EmbeddingCache:
+        try:
+            self._open()
+        except sqlite3.DatabaseError as err:  # only a cache: start it afresh
+            log.warning("embedding cache %s is unreadable (%s); starting a new one", self._path, err)
+            self._db.close()
+            self._path.unlink()
+            self._open()
+        return self
+
+    def _open(self) -> None:
         self._db = sqlite3.connect(self._path, timeout=60)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS embedding (model TEXT, sha TEXT, vector BLOB, PRIMARY KEY (model, sha))"
         )
-        return self
 
     def __exit__(self, *exc: object) -> None:
         self._db.close()

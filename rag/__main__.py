@@ -145,6 +145,9 @@ def answer_json(result: Answer, case_id: object) -> dict:
         "citations": [
             {k: v for k, v in asdict(c).items() if k != "node_id"} for c in result.citations
         ],
+        "backend": result.backend,
+        "notice": result.notice,
+        "unsupported": list(result.unsupported),
     }
 
 

