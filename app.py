@@ -7,6 +7,7 @@ Tabs: 问答 (cited answers, streamed, multi-turn) · 岗位说明书 / KPI (dra
 from __future__ import annotations
 
 import html
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,17 +15,14 @@ from pathlib import Path
 import gradio as gr
 
 from ingest.index import Index
-from rag.__main__ import open_all
+from rag.__main__ import USER_ERRORS, open_all
 from rag.answer import Answer, EmptyQuestion, answer
 from rag.catalog import Catalog, UnknownRole
 from rag.config import Settings, load_settings
 from rag.export import to_docx, to_markdown, to_xlsx
 from rag.jd import COMPANY_TYPES, NoKpi, draft_jd, draft_kpi_sheet
 
-try:  # the matcher is optional until rag/match.py lands
-    from rag.match import EmptyProfile, RoleMatch, rank_roles
-except (ImportError, SyntaxError):
-    rank_roles = None
+from rag.match import EmptyProfile, RoleMatch, rank_roles
 
 THEME = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
 CSS = """
@@ -33,7 +31,6 @@ mark { background: #fde68a; padding: 0 .1em; }
 """
 EXAMPLES = ["采购经理的KPI有哪些", "商家运营经理负责什么?", "电商运营总监和电商运营经理有什么区别?", "主播的年薪是多少?"]
 _EMPTY = "请输入一个关于文章中岗位的问题。"
-_MATCH_SOON = "求职匹配功能即将上线(coming soon)。"
 _NOT_STORED = "隐私:你的简历/介绍只用于本次匹配,不会被保存。"
 
 
@@ -144,9 +141,6 @@ def _draft_tab(catalog: Catalog) -> None:
 
 
 def _match_tab(index: Index, catalog: Catalog) -> None:
-    if rank_roles is None:
-        gr.Markdown(f"### {_MATCH_SOON}\n{_NOT_STORED}")
-        return
     profile = gr.Textbox(label="你的经历与技能", lines=6, elem_id="profile", placeholder="例如:三年供应链经验,熟悉供应商谈判和成本控制……")
     gr.Markdown(_NOT_STORED)
     go = gr.Button("匹配岗位", variant="primary")
@@ -178,12 +172,11 @@ def _api(index: Index, catalog: Catalog) -> None:
     gr.api(ask, api_name="ask")
     gr.api(jd, api_name="jd")
     gr.api(kpi, api_name="kpi")
-    if rank_roles is not None:
 
-        def match(profile: str) -> str:
-            return match_markdown(profile, index, catalog)
+    def match(profile: str) -> str:
+        return match_markdown(profile, index, catalog)
 
-        gr.api(match, api_name="match")
+    gr.api(match, api_name="match")
 
 
 def _or_error(make: Callable[[], str]) -> str:
@@ -262,8 +255,6 @@ def role_markdown(name: str | None, catalog: Catalog) -> str:
 
 def match_markdown(profile: str, index: Index, catalog: Catalog) -> str:
     """Ranked roles for a profile, from `rag.match`, each with its cited evidence (the profile is not stored)."""
-    if rank_roles is None:
-        return _MATCH_SOON
     try:
         matches = rank_roles(profile, index, catalog, top=5)
     except EmptyProfile as err:
@@ -283,13 +274,18 @@ def _match_block(n: int, match: RoleMatch) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main() -> int:
     settings = load_settings()
-    index, catalog = open_all(settings)
+    try:
+        index, catalog = open_all(settings)
+    except USER_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     app = build_app(settings, index, catalog)
     app.queue(default_concurrency_limit=settings.concurrency)
     app.launch(**launch_options(settings))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

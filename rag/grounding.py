@@ -21,7 +21,7 @@ MIN_OVERLAP = 0.5
 
 _MARK = r"[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]"
 _MARKS = re.compile(_MARK)
-_SENTENCE = re.compile(rf"(?:[^。！？!?.\n]|\.(?=\d))+(?:[。！？!?.]+)?(?:\s*{_MARK})*")
+_SENTENCE = re.compile(rf"(?:[^。！？!?.\n]|\.(?=\d))+(?:[。！？!?.]+)?(?:[ \t]*{_MARK})*")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·]|\d+[.、)]|[(（]\d+[)）])\s+|\*\*|__|^#+\s*", re.M)
 _UNIT = r"(?:%|个工作日|个小时|小时|分钟|天|日|周|个月|月|年|次|倍|元|万元|万|亿|人|家|件|单|分)"
 _NUM = r"\d+(?:\.\d+)?"
@@ -64,11 +64,14 @@ def split_sentences(text: str) -> list[tuple[str, tuple[int, ...]]]:
 
 
 def overlap(sentence: str, passages: Sequence[str]) -> float:
-    """Share of the sentence's 2-grams (CJK characters, Latin/digit words) that occur in the passages."""
-    grams = _grams(sentence)
+    """Share of the sentence's 2-grams (CJK characters, Latin/digit words) that occur in the passages.
+
+    Both sides are read in canonical form, so 不低于95% in the sentence matches 95%以上 in a passage.
+    """
+    grams = _grams(_canonical(sentence))
     if not grams:
         return 0.0
-    known = set().union(*(_grams(p) for p in passages))
+    known = set().union(*(_grams(_canonical(p)) for p in passages))
     return sum(g in known for g in grams) / len(grams)
 
 

@@ -105,3 +105,10 @@ def test_browse_shows_section_number_and_chapter(catalog: Catalog) -> None:
     assert text.splitlines()[0] == "## 4.2 采购经理"
     assert "*供应链与采购相关岗位解析*" in text
     assert [f"### {f}" in text for f in ("职责职能", "KPI 指标", "目标动机", "运作手法", "影响分析")] == [True] * 5
+
+
+def test_twenty_concurrent_askers_all_get_their_answers(client: Client, seed_index: Index, catalog: Catalog) -> None:
+    questions = ["采购经理的KPI有哪些", "商家运营经理负责什么?", "库存专员的KPI有哪些", "主播的年薪是多少?"] * 5
+    jobs = [client.submit(q, api_name="/ask") for q in questions]
+    results = [job.result(timeout=120) for job in jobs]
+    assert results == [answer_markdown(answer(q, seed_index, catalog), seed_index) for q in questions]
