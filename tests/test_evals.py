@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from evals.runner import CASES_DIR, THRESHOLDS, below_thresholds, draft_metrics, load_jsonl
+from evals.runner import CASES_DIR, THRESHOLDS, below_thresholds, draft_metrics, load_jsonl, match_metrics
 from evals.ask_metrics import ask_metrics, run_ask_cases
 
 
@@ -19,6 +19,12 @@ def test_answer_fidelity_meets_thresholds(seed_index, catalog, seed_settings):
 def test_drafts_meet_thresholds(catalog):
     report = draft_metrics(load_jsonl(CASES_DIR / "jd.jsonl"), catalog)
     assert report == {"jd_citation_coverage": 1.0, "kpi_coverage": 1.0}
+
+
+def test_matching_meets_thresholds(seed_index, catalog):
+    report = match_metrics(load_jsonl(CASES_DIR / "match.jsonl"), seed_index, catalog)
+    thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    assert below_thresholds(report, {k: thresholds[k] for k in report}) == []
 
 
 def test_thresholds_flag_a_metric_below_its_floor():
