@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,27 @@ def corpus_copy(tmp_path: Path, seed_settings: Settings) -> Settings:
     data = tmp_path / "data"
     shutil.copytree(seed_settings.data_dir, data)
     return Settings(corpus_dir=corpus, data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def app_url(seed_settings: Settings, seed_index: Index, catalog: Catalog) -> Iterator[str]:
+    """The real Gradio app on a free loopback port, launched once for the API and browser tests."""
+    from app import build_app, launch_options
+
+    app = build_app(seed_settings, seed_index, catalog)
+    app.queue(default_concurrency_limit=seed_settings.concurrency)
+    options = launch_options(seed_settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
+    try:
+        _, url, _ = app.launch(**options)
+        yield url
+    finally:
+        app.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def load_cases(name: str) -> list[dict]:

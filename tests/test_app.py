@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from app import answer_markdown, build_app, launch_options, role_markdown
+from app import answer_markdown, role_markdown
 from ingest.index import Index
 from rag.answer import answer
 from rag.catalog import Catalog
-from rag.config import Settings
 
 PURCHASING_KPIS = ["采购成本节约率", "采购订单准时交付率", "采购商品合格率", "供应商绩效评分", "采购计划达成率"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def client(seed_settings: Settings, seed_index: Index, catalog: Catalog) -> Iterator[Client]:
-    app = build_app(seed_settings, seed_index, catalog)
-    app.queue(default_concurrency_limit=seed_settings.concurrency)
-    options = launch_options(seed_settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
-    try:
-        _, url, _ = app.launch(**options)
-        yield Client(url, verbose=False)
-    finally:
-        app.close()
+def client(app_url: str) -> Client:
+    return Client(app_url, verbose=False)
 
 
 def test_named_endpoints_are_exactly_the_contract(client: Client) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,19 +14,14 @@ import pytest
 from ingest.index import IndexUnavailable, build_index, chroma_client, open_index
 from rag.answer import answer
 from rag.config import Settings
+from tests.conftest import free_port
 
 QUESTIONS = ["采购经理的KPI有哪些?", "商家合规专员收到投诉后多久要完成调查?", "What does a buyer do?", "电商运营总监的年薪一般多少?"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen(
         [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
@@ -67,6 +61,6 @@ def test_ingest_and_answer_through_a_chroma_server(chroma_server, seed_settings,
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path):
-    settings = Settings(chroma_url=f"http://127.0.0.1:{_free_port()}", data_dir=tmp_path)
+    settings = Settings(chroma_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path)
     with pytest.raises(IndexUnavailable, match="python -m ingest"):
         open_index(settings)
