@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 META_COLLECTION = "roleguide_meta"
 _ADD_BATCH = 64
 _EMBED_BATCH = 16
+_GET_BATCH = 5000
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 等 把 被 对 由 从 为 以 之 其 这 那 这个 那个 它 他们 她 他 吗 呢 吧 啊 呀 么 什么 哪些 哪个 "
@@ -177,8 +178,13 @@ def open_index(settings: Settings) -> Index:
         raise IndexUnavailable(
             f"no usable index in {_where(settings)} ({err}); build it with: .venv/bin/python -m ingest"
         ) from err
-    records = next(iter(collections.values())).get(include=["metadatas"])
-    chunks = sorted((_chunk_from_metadata(m) for m in records["metadatas"]), key=lambda c: (c.source, c.start, c.id))
+    first = next(iter(collections.values()))
+    metadatas = [  # paged: one get() of a large collection exceeds SQLite's limit on query variables
+        meta
+        for offset in range(0, first.count(), _GET_BATCH)
+        for meta in first.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)["metadatas"]
+    ]
+    chunks = sorted((_chunk_from_metadata(m) for m in metadatas), key=lambda c: (c.source, c.start, c.id))
     if not chunks:
         raise IndexUnavailable(f"the index in {_where(settings)} is empty; rebuild it with: .venv/bin/python -m ingest")
     stores = {

