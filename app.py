@@ -20,7 +20,7 @@ from rag.answer import Answer, EmptyQuestion, answer
 from rag.catalog import Catalog, UnknownRole
 from rag.config import Settings, load_settings
 from rag.export import to_docx, to_markdown, to_xlsx
-from rag.jd import COMPANY_TYPES, NoKpi, draft_jd, draft_kpi_sheet
+from rag.jd import NoKpi, draft_jd, draft_kpi_sheet
 
 from rag.match import EmptyProfile, RoleMatch, rank_roles
 
@@ -215,6 +215,10 @@ def answer_chunks(result: Answer, index: Index) -> Iterator[str]:
         marks = "".join(f"[{n}]" for n in numbers)
         parts.append(f"- {html.escape(sentence)} {marks}" if numbers else f"**{html.escape(sentence)}**")
         yield "\n\n".join(parts)
+    if result.backend != "extractive":
+        parts.append(f"<small>由 {html.escape(result.backend)} 根据下列原文改写,每句已与所引原文核对。</small>")
+    if result.unsupported:
+        parts.append(f"<small>⚠️ 已删除 {len(result.unsupported)} 句在所引原文中找不到依据的生成内容。</small>")
     if result.citations:
         parts.append("---\n**来源**")
         for n, citation in enumerate(result.citations, 1):

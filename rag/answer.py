@@ -21,14 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import jieba.posseg as pseg
+from langchain_core.embeddings import Embeddings
+from langchain_core.exceptions import ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 
 from ingest.chunk import Chunk
 from ingest.index import Index, tokenize
 from ingest.parse import sentence_spans
 from rag.catalog import Catalog
-from rag.grounding import check
-from rag.llm import LlmUnavailable, build_answer_chain, get_chat_model, passage_text
+from rag.embeddings import get_embeddings, spaces
+from rag.grounding import Passage, check
+from rag.llm import Deadline, LlmUnavailable, build_answer_chain, get_chat_model, passage_label
 from rag.retrieve import Hit, detect_lang, retrieve
 
 log = logging.getLogger(__name__)
@@ -150,29 +153,40 @@ def answer(
         return replace(extractive, notice=_notice(q, str(err)))
     if chat is None:
         return extractive
-    return _generate(q, extractive, passages, chat, timeout=index.settings.llm_timeout)
+    cross_lingual = get_embeddings(index.settings, "use") if q.lang != "zh" and "use" in spaces(index.settings) else None
+    return _generate(q, extractive, passages, chat, timeout=index.settings.llm_timeout, cross_lingual=cross_lingual)
 
 
 def _generate(
-    q: Question, extractive: Answer, passages: Sequence[Citation], model: BaseChatModel, *, timeout: float
+    q: Question,
+    extractive: Answer,
+    passages: Sequence[Citation],
+    model: BaseChatModel,
+    *,
+    timeout: float,
+    cross_lingual: Embeddings | None,
 ) -> Answer:
     """The model's answer from the numbered passages, each sentence kept only if its cited passages support it.
 
     Falls back to `extractive` with a notice when the model fails, takes longer than `timeout` seconds, or
-    writes nothing that the passages support; never raises.
+    writes nothing that the passages support; never raises. `cross_lingual` checks sentences not in Chinese.
     """
     backend = model.get_name()
     started = time.monotonic()
     try:
-        text = _stream_text(model, {"question": q.text, "passages": passages, "lang": q.lang}, started + timeout)
+        inputs = {"question": q.text, "passages": passages, "lang": q.lang}
+        chunks = build_answer_chain(model).stream(inputs, {"callbacks": [Deadline(timeout)]})
+        text = "".join(c.get("text", "") for c in chunks)
     except Exception as err:  # any failure of an optional backend (connection, HTTP, timeout, bad payload) falls back
         log.warning("%s failed: %r", backend, err)
-        if time.monotonic() - started >= timeout:
+        if isinstance(err, (TimeoutError, ModelTimeoutError)) or time.monotonic() - started >= timeout:
             return replace(extractive, notice=_notice(q, f"{backend} did not answer within {timeout:g} s"))
         return replace(extractive, notice=_notice(q, f"{backend} failed ({type(err).__name__}: {err})"))
-    verdicts = check(text, [passage_text(p) for p in passages])
-    unsupported = tuple(v.sentence for v in verdicts if not v.supported)
+    cited = [Passage(passage_label(p), p.quote) for p in passages]
+    verdicts = check(text, cited, question=q.text, embeddings=cross_lingual)
     kept = [v for v in verdicts if v.supported]
+    shown = {v.sentence for v in kept}  # a looping model repeats itself, sometimes once with marks, once without
+    unsupported = tuple(dict.fromkeys(v.sentence for v in verdicts if not v.supported and v.sentence not in shown))
     if not kept:
         why = f"{backend} wrote nothing the article supports ({len(verdicts)} sentences checked)"
         return replace(extractive, notice=_notice(q, why), unsupported=unsupported)
@@ -182,16 +196,6 @@ def _generate(
     roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
     text = "\n".join(_render_segment(s, nums) for s, nums in segments)
     return Answer(q.text, True, text, citations, q.lang, roles, q.notice, segments, backend, unsupported)
-
-
-def _stream_text(model: BaseChatModel, inputs: dict, deadline: float) -> str:
-    """Run the chain, streamed, until the `time.monotonic()` deadline (the client's own timeout covers a silent one)."""
-    parts = []
-    for chunk in build_answer_chain(model).stream(inputs):
-        parts.append(chunk.get("text", ""))
-        if time.monotonic() > deadline:
-            raise TimeoutError("the answer was still streaming at the deadline")
-    return "".join(parts)
 
 
 def _notice(q: Question, why: str) -> str:

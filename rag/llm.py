@@ -6,10 +6,12 @@ passages stay in the output dict so that `rag.grounding` can check every sentenc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
@@ -40,12 +42,31 @@ HUMAN = """<passages>
 </question>"""
 
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", HUMAN)])
+MAX_ANSWER_TOKENS = 600  # five sentences with marks, with room; a looping model stops here
 _LANGUAGES = {"zh": "中文", "en": "English"}
 _TAGS = ("<passages>", "</passages>", "<question>", "</question>")
 
 
 class LlmUnavailable(RuntimeError):
     """The configured generative backend cannot be built; the message says how to fix it."""
+
+
+class Deadline(BaseCallbackHandler):
+    """Stops a streaming model at the first token after `seconds` (pass it in the chain's `callbacks`).
+
+    The client's timeout only covers silence: an endpoint that keeps dripping tokens never trips it. Stopping
+    the stream from outside does not work either, because LangChain drains a closed stream's input.
+    """
+
+    raise_error = True
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if time.monotonic() > self.at:
+            raise TimeoutError(f"still streaming after {self.seconds:g} s")
 
 
 @cache
@@ -67,6 +88,8 @@ def get_chat_model(settings: Settings) -> BaseChatModel | None:
                 timeout=settings.llm_timeout,
                 max_retries=0,
                 temperature=0,
+                # ChatOpenAI's max_tokens goes out as max_completion_tokens, which llama.cpp's server ignores
+                extra_body={"max_tokens": MAX_ANSWER_TOKENS},
                 streaming=True,
             )
         case "ollama":
@@ -79,6 +102,7 @@ def get_chat_model(settings: Settings) -> BaseChatModel | None:
                 base_url=settings.llm_base_url,
                 model=_model_name(settings),
                 temperature=0,
+                num_predict=MAX_ANSWER_TOKENS,
                 client_kwargs={"timeout": settings.llm_timeout},
             )
 
@@ -92,13 +116,12 @@ def build_answer_chain(model: BaseChatModel) -> Runnable:
 
 def number_passages(passages: Sequence[Citation]) -> str:
     """One line per passage, as the model sees it: `[n] role · field: quote`."""
-    return "\n".join(f"[{n}] {passage_text(c)}" for n, c in enumerate(passages, 1))
+    return "\n".join(f"[{n}] {passage_label(c)}: {' '.join(c.quote.split())}" for n, c in enumerate(passages, 1))
 
 
-def passage_text(passage: Citation) -> str:
-    """A passage as the model reads it (and as its sentences are checked against): `role · field: quote`."""
-    where = " · ".join(p for p in (passage.role, passage.field) if p) or "文章"
-    return f"{where}: {' '.join(passage.quote.split())}"
+def passage_label(passage: Citation) -> str:
+    """Where a passage is from, as the model reads it: `role · field`."""
+    return " · ".join(p for p in (passage.role, passage.field) if p) or "文章"
 
 
 def _numbered(inputs: dict) -> str:

@@ -16,7 +16,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # torch first, pinned: this machine's disk has the CPU build; unpinned, pip would pull a multi-GB CUDA build.
   .venv/bin/python -m pip install --quiet "torch==2.13.0"
   if [ "$kind" = dev ]; then
-    .venv/bin/python -m pip install --quiet -e ".[dev]"
+    # llama-cpp-python (serves the small test LLM) builds from source: a portable build, since a native one
+    # can pick instruction sets this CPU reports but cannot run (seen: illegal instruction on AVX-512/AMX).
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF" \
+      .venv/bin/python -m pip install --quiet -e ".[dev]"
   else
     .venv/bin/python -m pip install --quiet -e .
   fi

@@ -25,8 +25,10 @@ def env_settings(monkeypatch, seed_settings):
 def test_ask_json_contract(env_settings, capsys, seed_text):
     assert main(["ask", "--json", "采购员每周要向谁汇报采购进度?"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"id", "covered", "answer", "citations"}
-    assert (result["id"], result["covered"]) == (None, True)
+    assert set(result) == {"id", "covered", "answer", "citations", "backend", "notice", "unsupported"}
+    assert (result["id"], result["covered"], result["backend"], result["notice"], result["unsupported"]) == (
+        None, True, "extractive", None, [],
+    )  # fmt: skip
     assert result["citations"][0]["role"] == "采购员"
     for c in result["citations"]:
         assert set(c) == CITATION_KEYS

@@ -1,4 +1,4 @@
-"""rag.grounding: the cases that calibrate MIN_OVERLAP, numbers, marks, and sentence splitting.
+"""rag.grounding: the cases that calibrate MIN_OVERLAP and MIN_SIMILARITY, numbers, marks, sentence splitting.
 
 Passages are written as the model reads them (`role · field: quote`, quotes from the seed article). FAITHFUL
 are paraphrases a good model writes; MADE_UP are plausible sentences the passages do not support (the last
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.grounding import MIN_OVERLAP, Verdict, check, numbers, overlap, split_sentences
+from rag.config import Settings
+from rag.embeddings import get_embeddings
+from rag.grounding import MIN_OVERLAP, MIN_SIMILARITY, Passage, Verdict, check, numbers, overlap, similarity, split_sentences
 
 COMPLAINT = "商家合规专员 · 运作手法: 投诉处理:建立“投诉-调查-处罚-公示”流程,72小时内完成投诉调查,向消费者反馈处理结果,向商家出具《违规通知书》"
 REPORT = "采购员 · 运作手法: 信息同步:每周向采购经理汇报采购进度与问题,协助优化采购执行流程"
@@ -79,10 +81,43 @@ WRONG_NUMBER = [
     ("商家合规专员需要在三天内完成投诉调查。", [COMPLAINT], "三天"),
 ]
 
+# English answers to English questions, checked by meaning (USE multilingual); `True` = kept at MIN_SIMILARITY.
+FAITHFUL_EN = [
+    ("Merchant compliance specialists must finish investigating a complaint within 72 hours.", COMPLAINT, True),
+    ("Buyers report purchasing progress and problems to the purchasing manager every week.", REPORT, True),
+    ("The cost saving rate is the difference between actual and budgeted purchasing cost as a share of the budget.", SAVING, True),
+    ("Supplier performance is scored on delivery, quality and price, out of 100 points.", SCORE, True),
+    ("Every day before the shift, the inventory specialist checks stock of fast-moving items.", STOCK, True),
+    ("Every quarter they publish a merchant compliance white paper explaining typical violations.", PAPER, True),
+    ("Inventory problems must be reported within 24 hours.", ANOMALY, True),
+    ("After goods arrive, the buyer works with the warehouse to count and inspect them.", BUYER, False),
+    ("They review business licences and food permits when merchants join the platform.", MERCHANT, False),
+]  # fmt: skip
+MADE_UP_EN = [
+    ("Merchant compliance specialists also run the platform's advertising campaigns.", MERCHANT),
+    ("Buyers usually visit suppliers and attend trade fairs.", REPORT),
+    ("A purchasing manager needs a bachelor's degree and strong negotiation experience.", SAVING),
+    ("Inventory specialists often work overtime late into the night.", STOCK),
+    ("The company pays an annual salary of one million.", SAVING),
+    ("The purchasing manager is evaluated on team management and employee satisfaction.", SAVING),
+    ("Complaints must be approved by the customer service supervisor before closing.", COMPLAINT),
+    ("Buyers are responsible for the warehouse's fire safety.", BUYER),
+    ("As an AI assistant I cannot answer this question.", REPORT),
+]
 
-def _verdict(sentence: str, passages: list[str]) -> Verdict:
+
+@pytest.fixture(scope="module")
+def use():
+    return get_embeddings(Settings(), "use")
+
+
+def _passages(*texts: str) -> list[Passage]:
+    return [Passage(*text.split(": ", 1)) for text in texts]
+
+
+def _verdict(sentence: str, passages: list[str], embeddings=None) -> Verdict:
     marks = "".join(f"[{n}]" for n in range(1, len(passages) + 1))
-    [verdict] = check(sentence + marks, passages)
+    [verdict] = check(sentence + marks, _passages(*passages), embeddings=embeddings)
     return verdict
 
 
@@ -101,15 +136,20 @@ def test_changed_number_is_dropped_and_named(sentence, passages, number):
     assert _verdict(sentence, passages).reason == f"{number} is not in the cited passages"
 
 
+def _overlap(sentence: str, passages: list[str]) -> float:
+    cited = _passages(*passages)
+    return overlap(sentence, [p.quote for p in cited], [p.label for p in cited])
+
+
 def test_threshold_sits_between_faithful_and_made_up_with_a_margin():
-    faithful = min(overlap(s, p) for s, p in FAITHFUL)
-    made_up = max(overlap(s, p) for s, p in MADE_UP)
+    faithful = min(_overlap(s, p) for s, p in FAITHFUL)
+    made_up = max(_overlap(s, p) for s, p in MADE_UP)
     assert made_up + 0.1 < MIN_OVERLAP < faithful - 0.1, (made_up, faithful)
 
 
 def test_sentence_without_a_mark_or_citing_a_passage_not_given_is_dropped():
     text = "采购员每周向采购经理汇报采购进度与问题。采购员每周向采购经理汇报采购进度与问题[2]。同上[1][9]。"
-    assert [(v.cited, v.reason) for v in check(text, [REPORT])] == [
+    assert [(v.cited, v.reason) for v in check(text, _passages(REPORT))] == [
         ((), "no citation"),
         ((2,), "cites [2], which was not given"),
         ((1, 9), "cites [9], which was not given"),
@@ -118,21 +158,52 @@ def test_sentence_without_a_mark_or_citing_a_passage_not_given_is_dropped():
 
 def test_a_sentence_is_checked_only_against_the_passages_it_cites():
     text = "商家合规专员需要在72小时内完成投诉调查[2]。"
-    assert check(text, [COMPLAINT, REPORT])[0].reason == "72小时 is not in the cited passages"
+    assert check(text, _passages(COMPLAINT, REPORT))[0].reason == "72小时 is not in the cited passages"
 
 
 def test_marks_before_or_after_the_full_stop_and_list_markers():
-    text = "1. **采购员**每周汇报进度[1]。\n- 库存专员每日检查库存。[2][3]\n到货后验收[1, 2]\n[4]"
+    text = "1. **采购员**每周汇报进度[1]。\n- 库存专员每日检查库存。[2][3]\n到货后验收[1, 2]\n[4]\n[5] 商家合规专员 · KPI 指标: 直播带货合"
     assert split_sentences(text) == [
         ("采购员每周汇报进度。", (1,)),
         ("库存专员每日检查库存。", (2, 3)),
         ("到货后验收", (1, 2)),
+        ("商家合规专员 · KPI 指标: 直播带货合", ()),  # SmolLM2 echoing the passage list: no citation
     ]
 
 
 def test_numbers_keep_unit_and_comparator_in_one_canonical_form():
     assert numbers("不低于95%,30 天内,72小时以内,每季度,3.5倍,三天") == ["≥95%", "30天", "≤72小时", "每季度", "3.5倍", "三天"]
-    passage = "库存周转天数:≤30天,准确率95%以上"
-    assert [v.reason for v in check("周转天数不超过30天[1]。准确率不低于95%[1]。准确率至少5%[1]。", [passage])] == [
+    passages = [Passage("库存专员 · KPI 指标", "库存周转天数:≤30天,准确率95%以上")]
+    assert [v.reason for v in check("周转天数不超过30天[1]。准确率不低于95%[1]。准确率至少5%[1]。", passages)] == [
         None, None, "≥5% is not in the cited passages",
     ]  # fmt: skip
+
+
+def test_english_sentences_are_checked_by_meaning_and_never_keep_a_made_up_one(use):
+    kept = [_verdict(sentence, [passage], use).supported for sentence, passage, _ in FAITHFUL_EN]
+    assert kept == [expected for *_, expected in FAITHFUL_EN]
+    assert [_verdict(sentence, [passage], use).supported for sentence, passage in MADE_UP_EN] == [False] * len(MADE_UP_EN)
+    assert max(similarity(s, [p.split(": ", 1)[1]], use) for s, p in MADE_UP_EN) + 0.05 < MIN_SIMILARITY
+
+
+def test_english_sentence_with_a_changed_number_or_without_a_model_to_compare_is_dropped(use):
+    mixed = "A purchasing manager measures on the KPIs of 采购经理 and 采购经理."  # SmolLM2's; mostly English
+    assert not _verdict(mixed, [SAVING, SCORE], use).supported
+    sentence = "Merchant compliance specialists must finish investigating a complaint within 48 hours."
+    assert _verdict(sentence, [COMPLAINT], use).reason == "48 is not in the cited passages"
+    assert _verdict(FAITHFUL_EN[0][0], [COMPLAINT]).reason == "not Chinese: it cannot be compared with the cited passages"
+
+
+def test_a_question_or_an_echo_of_the_question_is_no_answer():
+    question = "采购员每周要向谁汇报采购进度?"
+    text = "采购员每周要向谁汇报采购进度[1]?采购员每周要向谁汇报采购进度[1]。采购员每周向采购经理汇报采购进度与问题[1]。"
+    assert [v.reason for v in check(text, _passages(REPORT), question=question)] == [
+        "it asks or repeats the question instead of answering it",
+        "it asks or repeats the question instead of answering it",
+        None,
+    ]
+
+
+def test_a_passage_label_echoed_with_words_of_its_own_is_dropped_and_the_passage_itself_is_kept():
+    text = "商家合规专员 · 运作手法: 盱被,不合规则[1]。商家合规专员 · 运作手法: 合规宣导:每季度发布《商家合规白皮书》[1]。"
+    assert [v.reason for v in check(text, _passages(PAPER))] == ["only 0% of it is in the cited passages", None]
