@@ -18,6 +18,8 @@ from rag.catalog import Catalog, UnknownRole, load_catalog
 from rag.config import Settings, load_settings
 from rag.embeddings import EmbeddingModelError
 from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
+from rag.jd_wording import reword_jd
+from rag.llm import LlmUnavailable, get_chat_model
 from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, NoKpi, draft_jd, draft_kpi_sheet
 from rag.careers import KIND_NAMES, LEVEL_NAMES, RENDER_SUFFIXES, career_edges, career_graph, career_json, neighbourhood, render_map
 from rag.match import EmptyProfile, RoleMatch, rank_roles
@@ -99,6 +101,15 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _jd(args: argparse.Namespace, settings: Settings) -> int:
     doc = draft_jd(args.role, load_catalog(settings.corpus_dir), company_type=args.type, extra=args.extra)
+    try:
+        model = get_chat_model(settings)
+    except LlmUnavailable as err:
+        print(f"note: {err}; wording kept as in the article", file=sys.stderr)
+        model = None
+    if model is not None:
+        doc, notice = reword_jd(doc, model, timeout=settings.llm_timeout)
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
     return _write(doc, args.format, args.out)
 
 

@@ -114,6 +114,19 @@ def build_answer_chain(model: BaseChatModel) -> Runnable:
     )
 
 
+REWRITE_SYSTEM = """你是 RoleGuide 的岗位说明书编辑。<bullets> 中每条都是从文章原文摘出的岗位说明书条目,带编号。
+请把每条改写成通顺、简洁、适合直接放进招聘岗位说明书的一句话:
+1. 只改措辞,不增加、不删除任何事实、数字、比较符号或范围;原文没有的内容一律不写。
+2. 每条一行,行末标注它改写自哪一条,如 [3];每条只写一次。
+Rewrite each numbered bullet as one fluent job-description line, same facts and numbers, ending with its [n]."""
+REWRITE_PROMPT = ChatPromptTemplate.from_messages([("system", REWRITE_SYSTEM), ("human", "<bullets>\n{context}\n</bullets>")])
+
+
+def build_rewrite_chain(model: BaseChatModel) -> Runnable:
+    """{"passages": [Citation…]} → the same dict plus "text": one reworded line per passage, each ending in [n]."""
+    return RunnablePassthrough.assign(context=_numbered).assign(text=REWRITE_PROMPT | model | StrOutputParser())
+
+
 def number_passages(passages: Sequence[Citation]) -> str:
     """One line per passage, as the model sees it: `[n] role · field: quote`."""
     return "\n".join(f"[{n}] {passage_label(c)}: {' '.join(c.quote.split())}" for n, c in enumerate(passages, 1))
