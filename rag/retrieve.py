@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from ingest.chunk import Chunk
 from ingest.index import Index, tokenize
 from rag.embeddings import query_spaces
@@ -48,10 +46,9 @@ def retrieve(
 ) -> list[Hit]:
     """The k chunks that best answer `question`, optionally only from the given roles and fields."""
     lang = detect_lang(question)
+    chunks = list(index.chunks.values())  # in BM25's document order
     allowed = [
-        c.id
-        for c in index.chunks.values()
-        if (not roles or c.role in roles) and (not fields or c.field in fields)
+        i for i, c in enumerate(chunks) if (not roles or c.role in roles) and (not fields or c.field in fields)
     ]
     if not allowed:
         return []
@@ -62,7 +59,7 @@ def retrieve(
         rankings.append([cid for cid, _ in ranked])
         if n == 0:
             similarity = dict(ranked)
-    lexical = _bm25(question, index, allowed) if lang == "zh" else {}
+    lexical = _bm25(question, index, chunks, allowed) if lang == "zh" else {}
     if lexical:
         rankings.append(sorted(lexical, key=lambda cid: -lexical[cid])[:_CANDIDATES])
     return [
@@ -82,11 +79,10 @@ def _dense(
     return [(doc.metadata["id"], 1.0 - float(distance)) for doc, distance in results]
 
 
-def _bm25(question: str, index: Index, allowed: list[str]) -> dict[str, float]:
+def _bm25(question: str, index: Index, chunks: list[Chunk], allowed: list[int]) -> dict[str, float]:
+    """BM25 scores of the allowed chunks only (by position), for the question's tokens."""
     tokens = tokenize(question)
     if not tokens:
         return {}
-    scores = index.bm25.get_scores(tokens)
-    position = {cid: i for i, cid in enumerate(index.chunks)}
-    chosen = np.array([position[cid] for cid in allowed])
-    return {cid: float(s) for cid, s in zip(allowed, scores[chosen]) if s > 0}
+    scores = index.bm25.get_batch_scores(tokens, allowed)
+    return {chunks[i].id: float(s) for i, s in zip(allowed, scores) if s > 0}
