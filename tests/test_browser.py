@@ -88,12 +88,17 @@ def test_empty_question_shows_a_message(page: Page) -> None:
     expect(page.get_by_text("请输入一个关于文章中岗位的问题。").first).to_be_visible(timeout=15_000)
 
 
-def test_draft_jd_downloads_a_docx(page: Page, tmp_path: Path) -> None:
+def draft(page: Page, role: str) -> None:
+    """Open the Draft tab, enter a role and ask for the draft."""
     page.get_by_role("tab", name="岗位说明书 / KPI").click()
-    role = page.locator("#draft-role input")
-    role.fill("采购经理")
-    role.press("Enter")
+    field = page.locator("#draft-role input")
+    field.fill(role)
+    field.press("Enter")
     page.get_by_role("button", name="生成草稿").click()
+
+
+def test_draft_jd_downloads_a_docx(page: Page, tmp_path: Path) -> None:
+    draft(page, "采购经理")
     expect(page.get_by_text("采购成本节约率").first).to_be_visible(timeout=30_000)
     with page.expect_download() as download:
         page.locator("#dl-docx").click()
@@ -105,11 +110,7 @@ def test_draft_jd_downloads_a_docx(page: Page, tmp_path: Path) -> None:
 
 
 def test_draft_unknown_role_lists_suggestions(page: Page) -> None:
-    page.get_by_role("tab", name="岗位说明书 / KPI").click()
-    role = page.locator("#draft-role input")
-    role.fill("宇航员")
-    role.press("Enter")
-    page.get_by_role("button", name="生成草稿").click()
+    draft(page, "宇航员")
     expect(page.get_by_text("你是不是要找:采购员").first).to_be_visible(timeout=15_000)
 
 
