@@ -12,17 +12,20 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import gradio as gr
+from ingest.config import Settings, load_settings, use_offline_env
 
-from ingest.index import Index
-from rag.__main__ import USER_ERRORS, open_all
-from rag.answer import Answer, EmptyQuestion, answer
-from rag.catalog import Catalog, UnknownRole
-from rag.config import Settings, load_settings
-from rag.export import to_docx, to_markdown, to_xlsx
-from rag.jd import NoKpi, draft_jd, draft_kpi_sheet
+use_offline_env()  # gradio and huggingface_hub read these variables when they are imported
 
-from rag.match import EmptyProfile, RoleMatch, rank_roles
+import gradio as gr  # noqa: E402
+
+from ingest.index import Index  # noqa: E402
+from rag.answer import Answer, answer  # noqa: E402
+from rag.catalog import Catalog, UnknownRole  # noqa: E402
+from rag.export import to_docx, to_markdown, to_xlsx  # noqa: E402
+from rag.jd import NoKpi, draft_jd, draft_kpi_sheet  # noqa: E402
+from rag.match import EmptyProfile, RoleMatch, rank_roles  # noqa: E402
+from rag.question import EmptyQuestion  # noqa: E402
+from rag.resources import USER_ERRORS, open_all  # noqa: E402
 
 THEME = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
 CSS = """
@@ -279,8 +282,8 @@ def _match_block(n: int, match: RoleMatch) -> str:
 
 
 def main() -> int:
-    settings = load_settings()
     try:
+        settings = load_settings()
         index, catalog = open_all(settings)
     except USER_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)

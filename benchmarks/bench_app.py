@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from gradio_client import Client
 
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 
 QUESTIONS = ["采购经理的KPI有哪些", "商家运营经理负责什么?", "What does a buyer do?", "主播的年薪是多少?"]
 

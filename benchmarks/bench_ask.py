@@ -18,7 +18,7 @@ from evals.runner import CASES_DIR, load_jsonl
 from ingest.index import build_index, open_index
 from rag.answer import answer
 from rag.catalog import load_catalog
-from rag.config import PROJECT_ROOT, Settings
+from ingest.config import PROJECT_ROOT, Settings
 
 
 def main() -> None:

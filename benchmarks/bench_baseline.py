@@ -34,9 +34,9 @@ from ingest.index import BuildReport, Index, build_index, chroma_client, open_in
 from ingest.parse import Article, load_corpus
 from rag.answer import Answer, answer
 from rag.catalog import Catalog, load_catalog
-from rag.config import PROJECT_ROOT, Settings
-from rag.embeddings import get_embeddings, spaces
-from rag.retrieve import detect_lang
+from ingest.config import PROJECT_ROOT, Settings
+from ingest.embeddings import get_embeddings
+from rag.question import detect_lang
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
@@ -94,7 +94,7 @@ def measure_roleguide(settings: Settings, built: BuildReport, cases: list[dict])
     started = time.perf_counter()
     index, catalog = open_index(settings), load_catalog(settings.corpus_dir)
     open_seconds = time.perf_counter() - started
-    for space in spaces(settings):  # USE loads lazily on its first query: ~2 s that would land on one question
+    for space in settings.spaces:  # USE loads lazily on its first query: ~2 s that would land on one question
         get_embeddings(settings, space).embed_query("warm-up")
     for case in cases[:WARM_UP]:
         answer(case["question"], index, catalog)

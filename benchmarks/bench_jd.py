@@ -10,7 +10,7 @@ import statistics
 import time
 
 from rag.catalog import load_catalog
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 from rag.jd import KPI_FIELD, draft_jd
 
 TARGET_MS = 200.0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ingest.index import ensure_index
 from rag.catalog import load_catalog
-from rag.config import PROJECT_ROOT, load_settings
+from ingest.config import PROJECT_ROOT, load_settings
 from rag.match import rank_roles
 
 TARGET_TOP3 = 0.85

@@ -32,7 +32,7 @@ from evals.runner import CASES_DIR, load_jsonl
 from ingest.index import BuildReport, Index, build_index
 from rag.answer import answer
 from rag.catalog import Catalog
-from rag.config import PROJECT_ROOT, Settings
+from ingest.config import PROJECT_ROOT, Settings
 
 EMBEDDING_CACHE = "embedding_cache.sqlite"
 QUESTION_STRIDE = 4  # every 4th of the 245 eval questions: ~60, all kinds and both languages

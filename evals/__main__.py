@@ -14,7 +14,7 @@ from pathlib import Path
 from evals.runner import CASES_DIR, THRESHOLDS, below_thresholds, render_table, run_all
 from ingest.index import ensure_index
 from rag.catalog import load_catalog
-from rag.config import load_settings
+from ingest.config import load_settings, use_offline_env
 
 REPORT_DIR = Path(__file__).resolve().parent
 
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=CASES_DIR, help="folder of ask/jd/match .jsonl files")
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="where report.md and report.json go")
     args = parser.parse_args(argv)
+    use_offline_env()
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     index = ensure_index(settings)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.index import Index
-from rag.answer import Answer, answer, read_question
+from rag.answer import Answer, answer
+from rag.question import read_question
 from rag.catalog import Catalog
 from rag.retrieve import retrieve
 

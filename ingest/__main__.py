@@ -6,19 +6,19 @@ import argparse
 import logging
 import sys
 
+from ingest.config import SettingsError, load_settings, use_offline_env
 from ingest.index import IndexUnavailable, build_index
-from rag.config import load_settings
-from rag.embeddings import EmbeddingModelError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    use_offline_env()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         report = build_index(load_settings(), progress=not args.quiet)
-    except (IndexUnavailable, EmbeddingModelError) as err:
+    except (IndexUnavailable, SettingsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for problem in report.skipped:

@@ -3,6 +3,7 @@
 A chunk's `text` is always `article.text[start:end]`, the span a citation quotes. What gets embedded is
 `embed_text`: the same text behind a heading such as `【2.1 电商运营总监】KPI 指标:`, so that a passage
 like 注意监管…, which repeats word for word in several roles, is still found under the right role.
+A `Citation` is a span of a chunk's source: the light type every answer, draft and match hands out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from ingest.parse import Article, Field, Item, Section, sentence_spans
 
 CHUNKER_VERSION = "2"
 MAX_CHARS = 320
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    node_id: str
+    role: str | None
+    field: str | None
+    start: int
+    end: int
+    quote: str  # always the source text at [start:end]
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,13 @@ class Chunk:
     @property
     def embed_text(self) -> str:
         return f"{self.heading}{self.text}"
+
+    def cite(self, start: int | None = None, end: int | None = None) -> Citation:
+        """The span [start:end] of this chunk (its whole span by default) as a citation."""
+        start = self.start if start is None else start
+        end = self.end if end is None else end
+        quote = self.text[start - self.start : end - self.start]
+        return Citation(self.source, self.node_id, self.role, self.field, start, end, quote)
 
 
 def chunk_articles(articles: list[Article]) -> list[Chunk]:

@@ -4,6 +4,10 @@ A build is named by a hash of the corpus texts, the parser/chunker versions and 
 `build_index` writes the new build's collections under that name and only then points the store's
 `roleguide_meta` collection at it, so a build that fails half-way leaves the previous one serving. The
 previous build is kept (a running app may still be reading it); older ones are deleted.
+
+Chroma, LangChain and the embedding models are imported where a client, a store or a model is made (after
+the offline environment is set), so that importing this module — for `tokenize`, `Index` or the error
+types — stays light: drafting and the light CLI commands never load them.
 """
 
 from __future__ import annotations
@@ -17,22 +21,22 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import chromadb
 import jieba
 import numpy as np
-from chromadb.api.client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
 from ingest.chunk import CHUNKER_VERSION, Chunk, chunk_articles
+from ingest.config import Settings, use_offline_env
 from ingest.parse import PARSER_VERSION, Article, CorpusFormatError, load_corpus
-from rag.config import Settings
-from rag.embeddings import get_embeddings, model_id, spaces
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +96,17 @@ class Index:
     bm25: BM25Okapi
     settings: Settings
 
+    def embeddings(self, space: str) -> Embeddings:
+        """The model that embeds questions (and profiles) for one space's collection."""
+        return self.stores[space].embeddings
+
+    def stored_vectors(self, space: str, ids: Sequence[str]) -> np.ndarray:
+        """The vectors this build holds for the chunks `ids`, in that order (nothing is embedded again)."""
+        records = self.stores[space].get(ids=list(ids), include=["embeddings"])
+        position = {cid: i for i, cid in enumerate(records["ids"])}
+        vectors = np.asarray(records["embeddings"], dtype=np.float32)
+        return vectors[[position[cid] for cid in ids]]
+
 
 def tokenize(text: str) -> list[str]:
     """Search tokens: jieba's fine-grained cut for Chinese, lower-cased words otherwise, stopwords out."""
@@ -104,6 +119,11 @@ def tokenize(text: str) -> list[str]:
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     """The one place a Chroma client is made: embedded on disk, or HTTP when `chroma_url` is set."""
+    use_offline_env()
+    import chromadb
+    from chromadb.api.client import SharedSystemClient
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
@@ -129,8 +149,10 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
 
 
 def build_id(settings: Settings, articles: Sequence[Article]) -> str:
+    from ingest.embeddings import model_id
+
     digest = hashlib.sha256(f"parser={PARSER_VERSION};chunker={CHUNKER_VERSION}".encode())
-    for space in spaces(settings):
+    for space in settings.spaces:
         digest.update(f";{space}={model_id(settings, space)}".encode())
     for article in sorted(articles, key=lambda a: a.source):
         digest.update(f";{article.source}={_sha(article.text)}".encode())
@@ -140,6 +162,8 @@ def build_id(settings: Settings, articles: Sequence[Article]) -> str:
 
 def build_index(settings: Settings, *, progress: bool = True, embeddings: dict[str, Embeddings] | None = None) -> BuildReport:
     """Bring the index up to date with the corpus: a no-op when nothing changed."""
+    from ingest.embeddings import get_embeddings, model_id
+
     started = time.perf_counter()
     articles, problems = load_corpus(settings.corpus_dir)
     if not articles:
@@ -155,7 +179,7 @@ def build_index(settings: Settings, *, progress: bool = True, embeddings: dict[s
         return BuildReport(new_id, False, roles, len(chunks), 0, time.perf_counter() - started, skipped)
     embedded = 0
     with _EmbeddingCache(settings.data_dir / "embedding_cache.sqlite") as cache:
-        for space in spaces(settings):
+        for space in settings.spaces:
             model = (embeddings or {}).get(space) or get_embeddings(settings, space)
             vectors, fresh = cache.embed(model, model_id(settings, space), [c.embed_text for c in chunks], progress)
             embedded += fresh
@@ -169,11 +193,15 @@ def build_index(settings: Settings, *, progress: bool = True, embeddings: dict[s
 
 def open_index(settings: Settings) -> Index:
     """Open the build the store currently points at; chunks come from the store, not from the corpus."""
+    from langchain_chroma import Chroma
+
+    from ingest.embeddings import get_embeddings
+
     client = chroma_client(settings)
     try:
         meta = client.get_collection(META_COLLECTION)
         current = (meta.metadata or {}).get("build")
-        collections = {space: client.get_collection(_collection_name(current, space)) for space in spaces(settings)}
+        collections = {space: client.get_collection(_collection_name(current, space)) for space in settings.spaces}
     except Exception as err:  # chromadb raises several types for a missing or unreadable store
         raise IndexUnavailable(
             f"no usable index in {_where(settings)} ({err}); build it with: .venv/bin/python -m ingest"
@@ -222,7 +250,7 @@ def _collection_name(build: str, space: str) -> str:
 
 def _complete(client: chromadb.ClientAPI, settings: Settings, build: str, count: int) -> bool:
     try:
-        return all(client.get_collection(_collection_name(build, s)).count() == count for s in spaces(settings))
+        return all(client.get_collection(_collection_name(build, s)).count() == count for s in settings.spaces)
     except Exception:  # a missing collection
         return False
 

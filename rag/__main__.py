@@ -11,20 +11,19 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from ingest.index import Index, IndexUnavailable, ensure_index
-from ingest.parse import CorpusFormatError
-from rag.answer import Answer, EmptyQuestion, answer
-from rag.catalog import Catalog, UnknownRole, load_catalog
-from rag.config import Settings, load_settings
-from rag.embeddings import EmbeddingModelError
-from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
-from rag.jd_wording import reword_jd
-from rag.llm import LlmUnavailable, get_chat_model
-from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, NoKpi, draft_jd, draft_kpi_sheet
-from rag.careers import KIND_NAMES, LEVEL_NAMES, RENDER_SUFFIXES, career_edges, career_graph, career_json, neighbourhood, render_map
-from rag.match import EmptyProfile, RoleMatch, rank_roles
+from typing import TYPE_CHECKING
 
-USER_ERRORS = (EmptyQuestion, UnknownRole, NoKpi, IndexUnavailable, CorpusFormatError, EmbeddingModelError)
+from ingest.config import Settings, load_settings, use_offline_env
+from rag.careers import KIND_NAMES, LEVEL_NAMES, RENDER_SUFFIXES, career_edges, career_graph, career_json, neighbourhood, render_map
+from rag.catalog import load_catalog
+from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
+from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, draft_jd, draft_kpi_sheet
+from rag.question import EmptyQuestion
+from rag.resources import INPUT_ERRORS, USER_ERRORS, open_all
+
+if TYPE_CHECKING:
+    from rag.answer import Answer
+    from rag.match import RoleMatch
 
 
 class BatchFormatError(ValueError):
@@ -33,13 +32,13 @@ class BatchFormatError(ValueError):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    use_offline_env()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
     try:
-        return args.run(args, settings)
+        return args.run(args, load_settings())
     except USER_ERRORS + (BatchFormatError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, (EmptyQuestion, UnknownRole, NoKpi, BatchFormatError)) else 1
+        return 2 if isinstance(err, INPUT_ERRORS + (BatchFormatError,)) else 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.answer import answer  # loads LangChain: only the commands that answer pay for it
+
     if args.batch is None and args.question is None:
         raise EmptyQuestion()
     index, catalog = open_all(settings)
@@ -101,16 +102,25 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _jd(args: argparse.Namespace, settings: Settings) -> int:
     doc = draft_jd(args.role, load_catalog(settings.corpus_dir), company_type=args.type, extra=args.extra)
+    if settings.llm != "none":
+        doc = _reworded(doc, settings)
+    return _write(doc, args.format, args.out)
+
+
+def _reworded(doc: JobDescription, settings: Settings) -> JobDescription:
+    """The JD with its bullets reworded by the configured chat model, each held to its own citations."""
+    from rag.jd_wording import reword_jd
+    from rag.llm import LlmUnavailable, get_chat_model
+
     try:
         model = get_chat_model(settings)
     except LlmUnavailable as err:
         print(f"note: {err}; wording kept as in the article", file=sys.stderr)
-        model = None
-    if model is not None:
-        doc, notice = reword_jd(doc, model, timeout=settings.llm_timeout)
-        if notice:
-            print(f"note: {notice}", file=sys.stderr)
-    return _write(doc, args.format, args.out)
+        return doc
+    doc, notice = reword_jd(doc, model, timeout=settings.llm_timeout)
+    if notice:
+        print(f"note: {notice}", file=sys.stderr)
+    return doc
 
 
 def _kpi(args: argparse.Namespace, settings: Settings) -> int:
@@ -140,11 +150,6 @@ def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
     else:  # a BOM so that Excel opens the CSV as UTF-8
         out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     return 0
-
-
-def open_all(settings: Settings) -> tuple[Index, Catalog]:
-    """Build the index if it is missing or stale, open it, and read the catalog."""
-    return ensure_index(settings), load_catalog(settings.corpus_dir)
 
 
 def answer_json(result: Answer, case_id: object) -> dict:
@@ -187,6 +192,8 @@ def _batch_questions(lines: TextIO) -> Iterator[tuple[object, str]]:
 
 
 def _match(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.match import EmptyProfile, rank_roles  # loads the matcher's tables: only this command needs them
+
     profile = sys.stdin.read() if args.profile == "-" else args.profile
     if args.batch is None and not (profile or "").strip():
         print(f"error: {EmptyProfile()} (use --profile or --batch)", file=sys.stderr)

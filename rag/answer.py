@@ -14,47 +14,25 @@ model fails, times out, or nothing it wrote is supported, the extractive answer 
 from __future__ import annotations
 
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import jieba.posseg as pseg
 from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 
-from ingest.chunk import Chunk
-from ingest.index import Index, tokenize
+from ingest.chunk import Chunk, Citation
+from ingest.index import Index
 from ingest.parse import sentence_spans
 from rag.catalog import Catalog
-from rag.embeddings import get_embeddings, spaces
 from rag.grounding import Passage, check
 from rag.llm import Deadline, LlmUnavailable, build_answer_chain, get_chat_model, passage_label
-from rag.retrieve import Hit, detect_lang, retrieve
+from rag.question import Question, content_tokens, foreign_terms, read_question
+from rag.retrieve import Hit, retrieve
 
 log = logging.getLogger(__name__)
 
-FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "职责职能": ("职责", "职能", "负责", "做什么", "干什么", "工作内容", "干啥", "duties", "duty", "responsib", "what does"),
-    "KPI 指标": ("kpi", "考核", "指标", "绩效", "衡量", "metric", "measured", "performance"),
-    "目标动机": ("目标", "动机", "追求", "目的", "goal", "motivation", "aim", "objective"),
-    "运作手法": ("手法", "方法", "策略", "怎么做", "如何做", "做法", "怎么开展", "method", "approach", "strateg", "how do"),
-    "影响分析": ("影响", "对社会", "对自身", "职业发展", "发展方向", "晋升", "impact", "career", "society", "effect"),
-}
-_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "j", "eng"})
-_GENERIC_NOUNS = frozenset(
-    "大事 小事 事情 东西 时候 套路 例子 举例 门槛 好处 坏处 负面 正面 方面 情况 问题 地方 办法 内容 意思 区别 关系 "
-    "重点 特点 要求 作用 效果 价值 角度 层面 部分 环节 范围 时间 长时间 多长时间 对象 侧重点 重心 维度 文章 篇文章 "
-    "效率 提高效率 产生 形容".split()
-)
-_GENERIC = frozenset(
-    "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 "
-    "相比 比较 异同 分别 各自 哪个 谁 job role position article company e-commerce ecommerce".split()
-)
-_ANAPHORA = re.compile(r"(它|他们|她|他|该岗位|这个岗位|这个角色|该角色|这一岗位|其|那|this role|that role|\bit\b|\bthey\b|\bthem\b|\btheir\b|\bits\b)", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MAX_SENTENCES = 4
 _TOP_PASSAGES = 6  # the top retrieved passages the extractive path picks its sentences from
 _NOT_COVERED_ZH = "文章没有涉及这个问题:原文中找不到能回答它的内容。"
@@ -63,24 +41,6 @@ _NOT_COVERED_EN = "The article does not cover this question: nothing in it answe
 # Calibrated on evals/cases/ask.jsonl with `python -m evals --calibrate` (see README).
 MIN_SIMILARITY_ZH = 0.86
 MIN_SIMILARITY_EN = 0.76
-
-
-class EmptyQuestion(ValueError):
-    """The question has no text once whitespace and control characters are removed."""
-
-    def __init__(self) -> None:
-        super().__init__("the question is empty: type a question about the article's roles")
-
-
-@dataclass(frozen=True)
-class Citation:
-    source: str
-    node_id: str
-    role: str | None
-    field: str | None
-    start: int
-    end: int
-    quote: str  # always the source text at [start:end]
 
 
 @dataclass(frozen=True)
@@ -95,40 +55,6 @@ class Answer:
     segments: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), repr=False)  # (sentence, citation numbers)
     backend: str = "extractive"  # or the chat model that wrote the text, e.g. "openai:qwen2.5-7b-instruct"
     unsupported: tuple[str, ...] = ()  # generated sentences dropped by the grounding check (never in `text`)
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question as the answerer reads it."""
-
-    text: str
-    lang: str
-    roles: tuple[str, ...]
-    fields: tuple[str, ...]
-    notice: str | None
-
-
-def read_question(
-    raw: str, catalog: Catalog, *, history: Sequence[str] = (), max_chars: int = 2000
-) -> Question:
-    """Clean the question and find what it asks about: roles (or those of the conversation) and fields."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or ""))
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise EmptyQuestion()
-    notice = None
-    if len(text) > max_chars:
-        notice = f"the question was {len(text)} characters long; only the first {max_chars} were read"
-        text = text[:max_chars]
-    roles = tuple(catalog.mentions(text))
-    if not roles and history and _is_follow_up(text):
-        for earlier in reversed(history):
-            if found := catalog.mentions(earlier):
-                roles = tuple(found)
-                break
-    lowered = text.lower()
-    fields = tuple(name for name, words in FIELD_KEYWORDS.items() if any(w in lowered for w in words))
-    return Question(text, detect_lang(text), roles, fields, notice)
 
 
 def answer(
@@ -153,7 +79,7 @@ def answer(
         return replace(extractive, notice=_notice(q, str(err)))
     if chat is None:
         return extractive
-    cross_lingual = get_embeddings(index.settings, "use") if q.lang != "zh" and "use" in spaces(index.settings) else None
+    cross_lingual = index.embeddings("use") if q.lang != "zh" and "use" in index.stores else None
     return _generate(q, extractive, passages, chat, timeout=index.settings.llm_timeout, cross_lingual=cross_lingual)
 
 
@@ -205,55 +131,19 @@ def _notice(q: Question, why: str) -> str:
 
 def _extract(q: Question, index: Index, catalog: Catalog) -> tuple[Answer, list[Citation]]:
     """The extractive answer and the passages it drew on (what a chat model is given to answer from)."""
-    residual = _content_tokens(q, catalog)
+    residual = content_tokens(q, catalog)
     if foreign_terms(q, index, catalog):
         return _compose(q, [], covered=False), []
     if q.roles and not residual:
         whole = _whole_fields(index, q.roles[:3], q.fields) if q.fields else _role_overviews(index, q.roles[:3])
-        return _compose(q, whole, covered=True), [_citation(c, start, end) for c, start, end in whole]
+        return _compose(q, whole, covered=True), [c.cite(start, end) for c, start, end in whole]
     hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None, fields=q.fields or None)
     if not hits:
         hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None)
     if not hits or not _similar_enough(q, hits):
         return _compose(q, [], covered=False), []
-    passages = [_citation(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:_TOP_PASSAGES]]
+    passages = [h.chunk.cite() for h in hits[:_TOP_PASSAGES]]
     return _compose(q, _best_sentences(q, hits, index, residual), covered=True), passages
-
-
-def foreign_terms(q: Question, index: Index, catalog: Catalog) -> list[str]:
-    """Nouns of the question that the article never uses (年薪, 学历, 面试, 天气…): topics it cannot answer."""
-    if q.lang != "zh":
-        return []
-    return [
-        pair.word
-        for pair in pseg.lcut(q.text.lower())
-        if len(pair.word) >= 2
-        and pair.flag in _NOUN_TAGS
-        and pair.word not in _GENERIC_NOUNS
-        and pair.word not in index.bm25.idf
-        and pair.word not in catalog.aliases
-    ]
-
-
-def _is_follow_up(text: str) -> bool:
-    short = len(text) <= 14 if detect_lang(text) == "zh" else len(text.split()) <= 7
-    return short or bool(_ANAPHORA.search(text))
-
-
-def _content_tokens(q: Question, catalog: Catalog) -> list[str]:
-    """The question's own content words: what is left after role names, field words and function words."""
-    text = _strip_known_words(q.text.lower(), catalog)
-    for words in FIELD_KEYWORDS.values():
-        for word in words:
-            text = text.replace(word, " ")
-    return [t for t in tokenize(text) if t not in _GENERIC and not t.isdigit()]
-
-
-def _strip_known_words(text: str, catalog: Catalog) -> str:
-    for alias in sorted(catalog.aliases, key=len, reverse=True):
-        pattern = rf"\b{re.escape(alias)}\b" if alias.isascii() else re.escape(alias)
-        text = re.sub(pattern, " ", text)
-    return text
 
 
 def _whole_fields(index: Index, roles: Sequence[str], fields: Sequence[str]) -> list[tuple[Chunk, int, int]]:
@@ -326,17 +216,11 @@ def _compose(q: Question, picked: list[tuple[Chunk, int, int]], *, covered: bool
         if (chunk.role, chunk.field) != group:
             group = (chunk.role, chunk.field)
             segments.append((_group_title(chunk), ()))
-        citations.append(_citation(chunk, start, end))
+        citations.append(chunk.cite(start, end))
         segments.append((citations[-1].quote, (len(citations),)))
     roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
     text = "\n".join(_render_segment(s, nums) for s, nums in segments)
     return Answer(q.text, True, text, tuple(citations), q.lang, roles, q.notice, tuple(segments))
-
-
-def _citation(chunk: Chunk, start: int, end: int) -> Citation:
-    """The span [start:end] of a chunk (a chunk's text is the source text at its own span)."""
-    quote = chunk.text[start - chunk.start : end - chunk.start]
-    return Citation(chunk.source, chunk.node_id, chunk.role, chunk.field, start, end, quote)
 
 
 def _group_title(chunk: Chunk) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 
 from ingest.parse import Article, Section, sentence_spans
-from rag.answer import Citation
+from ingest.chunk import Citation
 from rag.catalog import Catalog
 
 log = logging.getLogger(__name__)

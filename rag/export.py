@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rag.answer import Citation
+from ingest.chunk import Citation
 from rag.jd import KPIS, Bullet, JobDescription, KpiRow, KpiSheet
 
 KPI_COLUMNS = ("序号", "指标名称", "定义/计算口径", "示例目标值", "红线", "考核周期", "权重（建议，%）", "出处")

@@ -20,7 +20,7 @@ from itertools import chain
 from typing import Literal
 
 from ingest.parse import DESCRIPTION_FIELD, Field, Item, sentence_spans
-from rag.answer import Citation
+from ingest.chunk import Citation
 from rag.catalog import Catalog, RoleEntry
 
 CompanyType = Literal["直营", "平台型", "通用"]

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from langchain_core.language_models import BaseChatModel
 
-from rag.answer import Citation
+from ingest.chunk import Citation
 from rag.grounding import Passage, check
 from rag.jd import Bullet, JobDescription
 from rag.llm import Deadline, build_rewrite_chain, passage_label

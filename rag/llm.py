@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
@@ -17,10 +17,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnablePassthrough
 
-from rag.config import Settings
-
-if TYPE_CHECKING:
-    from rag.answer import Citation
+from ingest.chunk import Citation
+from ingest.config import Settings
 
 SYSTEM = """你是 RoleGuide(电商岗位助手)的回答助手。你只能依据用户消息 <passages> 中编号的文章原文段落回答问题。
 规则:

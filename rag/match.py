@@ -21,16 +21,13 @@ from typing import Literal
 
 import networkx as nx
 import numpy as np
-from langchain_chroma import Chroma
 
-from ingest.chunk import Chunk
+from ingest.chunk import Chunk, Citation
 from ingest.index import Index, tokenize
 from ingest.parse import Article, Item
-from rag.answer import Citation
 from rag.careers import CareerEdge, career_graph, next_steps, role_level
 from rag.catalog import Catalog
-from rag.embeddings import get_embeddings, query_spaces
-from rag.retrieve import detect_lang
+from rag.question import detect_lang
 
 Preference = Literal["management", "hands-on"]
 
@@ -169,7 +166,7 @@ def rank_roles(
         raise EmptyProfile()
     roles = _roles(index, catalog)
     lang = detect_lang(profile)
-    queries = {space: _embed_queries(sentences, index, space) for space in query_spaces(index.settings, lang)}
+    queries = {space: _embed_queries(sentences, index, space) for space in index.settings.query_spaces(lang)}
     similarity = {space: q @ roles.vectors[space].T for space, q in queries.items()}
     score = np.mean([_standardise(_best_per_sentence(s, roles).mean(axis=0)) for s in similarity.values()], axis=0)
     tokens = set(tokenize(profile)) if lang == "zh" else set()
@@ -212,7 +209,7 @@ def _chinese_number(text: str) -> float | None:
 
 
 def _embed_queries(sentences: Sequence[str], index: Index, space: str) -> np.ndarray:
-    model = get_embeddings(index.settings, space)
+    model = index.embeddings(space)
     return _unit(np.asarray([model.embed_query(s) for s in sentences], dtype=np.float32))
 
 
@@ -287,12 +284,8 @@ def _evidence(block: np.ndarray, sentences: list[str], passages: list[Chunk]) ->
     for _, negative, i, j in candidates:
         if -negative >= floor and j not in used and len(evidence) < MAX_EVIDENCE:
             used.add(j)
-            evidence.append(Evidence(sentences[i], _cite(passages[j]), round(float(-negative), 4)))
+            evidence.append(Evidence(sentences[i], passages[j].cite(), round(float(-negative), 4)))
     return tuple(evidence)
-
-
-def _cite(chunk: Chunk) -> Citation:
-    return Citation(chunk.source, chunk.node_id, chunk.role, chunk.field, chunk.start, chunk.end, chunk.text)
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:
@@ -324,12 +317,12 @@ def _build_roles(index: Index, catalog: Catalog) -> _Roles:
     row = {cid: i for i, cid in enumerate(index.chunks)}
     abilities = [(number[name], a) for name in names for a in asked_abilities(catalog, name)]
     quotes = [a.quote for _, a in abilities]
-    ability_model = get_embeddings(index.settings, query_spaces(index.settings, "zh")[0])
+    ability_model = index.embeddings(index.settings.query_spaces("zh")[0])
     return _Roles(
         names=names,
         passages=passages,
         owner=np.array([number[c.role] for c in passages]),
-        vectors={space: _unit(_stored_vectors(store, ids)) for space, store in index.stores.items()},
+        vectors={space: _unit(index.stored_vectors(space, ids)) for space in index.stores},
         bm25_rows=np.array([row[cid] for cid in ids]),
         levels=np.array([role_level(name) for name in names], dtype=float),
         entry=np.array([_is_entry_role(catalog, name) for name in names], dtype=float),
@@ -348,14 +341,6 @@ def _is_passage(chunk: Chunk) -> bool:
     """A passage a profile is matched against: duties, methods, a short role's description, its 对自身 item."""
     own = chunk.field != "影响分析" or chunk.label == "对自身"
     return chunk.kind == "item" and chunk.field in PASSAGE_FIELDS and own
-
-
-def _stored_vectors(store: Chroma, ids: list[str]) -> np.ndarray:
-    """The passage vectors the index already holds, in the order of `ids` (nothing is embedded again)."""
-    records = store.get(ids=ids, include=["embeddings"])
-    position = {cid: i for i, cid in enumerate(records["ids"])}
-    vectors = np.asarray(records["embeddings"], dtype=np.float32)
-    return vectors[[position[cid] for cid in ids]]
 
 
 def _self_item(catalog: Catalog, name: str) -> Item | None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.chunk import Chunk
 from ingest.index import Index, tokenize
-from rag.embeddings import query_spaces
+from rag.question import detect_lang
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CANDIDATES = 30
 
 
@@ -20,11 +18,6 @@ class Hit:
     score: float  # fused reciprocal-rank score
     similarity: float  # cosine similarity in the first dense space (0 when dense search missed it)
     lexical: float  # BM25 score (0 for questions without Chinese)
-
-
-def detect_lang(text: str) -> str:
-    """'zh' when the text contains Chinese characters, else 'en' (any other language is searched the same way)."""
-    return "zh" if _CJK.search(text) else "en"
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -54,7 +47,7 @@ def retrieve(
         return []
     rankings: list[list[str]] = []
     similarity: dict[str, float] = {}
-    for n, space in enumerate(query_spaces(index.settings, lang)):
+    for n, space in enumerate(index.settings.query_spaces(lang)):
         ranked = _dense(question, index, space, roles, fields)
         rankings.append([cid for cid, _ in ranked])
         if n == 0:

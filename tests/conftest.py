@@ -13,7 +13,7 @@ import pytest
 from ingest.index import Index, build_index, open_index
 from ingest.parse import Article, read_article
 from rag.catalog import Catalog, load_catalog
-from rag.config import PROJECT_ROOT, Settings
+from ingest.config import PROJECT_ROOT, Settings
 
 SEED = PROJECT_ROOT / "corpus" / "000_c7806a285f499d96.txt"
 SEED_SOURCE = "corpus/000_c7806a285f499d96.txt"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import EmptyQuestion, answer
+from rag.answer import answer
+from rag.question import EmptyQuestion
 
 
 def _verified(result, text: str) -> bool:

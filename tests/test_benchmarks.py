@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ingest.parse import Article, load_corpus
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 
-DOCS = PROJECT_ROOT / "docs"
+# Screenshots go to test-artifacts/ (ignored by git); scripts/screenshots.py points them at docs/ for the README.
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", PROJECT_ROOT / "test-artifacts"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def url(app_url: str) -> str:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     return app_url
 
 
@@ -80,7 +83,7 @@ def test_ask_streams_a_cited_answer_and_follow_up(page: Page) -> None:
     expect(page.locator("#chat")).to_contain_text("【商家运营经理 · KPI 指标】", timeout=30_000)
     ask(page, "主播的年薪是多少?")
     expect(page.locator("#chat .not-covered")).to_contain_text("⚠️", timeout=30_000)
-    page.screenshot(path=DOCS / "ask.png", full_page=True)
+    page.screenshot(path=SHOTS / "ask.png", full_page=True)
 
 
 def test_empty_question_shows_a_message(page: Page) -> None:
@@ -106,7 +109,7 @@ def test_draft_jd_downloads_a_docx(page: Page, tmp_path: Path) -> None:
     download.value.save_as(saved)
     text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
     assert "采购经理" in text
-    page.screenshot(path=DOCS / "draft.png", full_page=True)
+    page.screenshot(path=SHOTS / "draft.png", full_page=True)
 
 
 def test_draft_unknown_role_lists_suggestions(page: Page) -> None:
@@ -120,7 +123,7 @@ def test_match_ranks_roles(page: Page) -> None:
     page.locator("#profile textarea").fill("三年供应链经验,熟悉供应商谈判和成本控制,带过5人团队")
     page.get_by_role("button", name="匹配岗位").click()
     expect(page.locator("#match-results h3").first).to_contain_text("采购经理", timeout=60_000)
-    page.screenshot(path=DOCS / "match.png", full_page=True)
+    page.screenshot(path=SHOTS / "match.png", full_page=True)
 
 
 def test_browse_shows_a_role(page: Page) -> None:
@@ -129,4 +132,4 @@ def test_browse_shows_a_role(page: Page) -> None:
     role.fill("采购经理")
     role.press("Enter")
     expect(page.get_by_role("heading", name="4.2 采购经理")).to_be_visible(timeout=15_000)
-    page.screenshot(path=DOCS / "browse.png", full_page=True)
+    page.screenshot(path=SHOTS / "browse.png", full_page=True)

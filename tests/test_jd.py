@@ -12,7 +12,7 @@ import pytest
 
 from ingest.parse import Field
 from rag.catalog import Catalog, UnknownRole
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 from rag.jd import (
     BASIC_INFO,
     CAREER,

