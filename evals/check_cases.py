@@ -1,14 +1,20 @@
 """Validate the eval cases in evals/cases/ against the article they are written for.
 
 Run from the repo root: `python3 evals/check_cases.py`. Standard library only; it does not import the
-project, so it can vet the data even when the code under test is broken. Prints counts per kind and every
-problem found; exits 1 if there is any problem.
+project, so it can vet the data even when the code under test is broken. Prints counts per kind and split and
+every problem found; exits 1 if there is any problem.
 
-Checks: exact keys, ids in order, canonical role and field names, per-kind rules and minimum counts, and that
-every must_contain phrase occurs verbatim in the article, inside the gold role's section (and inside the gold
-field when one is given). A role's section runs from its numbered heading line to the next heading
-(`2.4`, `三、`, `(二)`, `结语`, …); a field runs from its label line (`KPI 指标:…` or bare `KPI 指标`) to the
-next label line. jd.jsonl's kpi_count is compared with the number of metric lines in the KPI field.
+Files: the two question splits `ask.dev.jsonl` and `ask.test.jsonl` (same schema and rules, quotas enforced per
+file; a missing split is a problem but the other one is still checked fully), `jd.jsonl` and `match.jsonl`.
+
+Checks: exact keys, ids in order (`dev-001`…, `test-001`…), canonical role and field names, per-kind rules and
+minimum counts, quotas per split (size, English share, unanswerable share, described-role share, role spread),
+that every must_contain phrase occurs verbatim in the article inside the gold role's section (and inside the
+gold field when one is given), that zh questions paraphrase instead of copying the article, that `names_role`
+agrees with the text, and that no question repeats within a split or across the two splits. A role's section
+runs from its numbered heading line to the next heading (`2.4`, `三、`, `(二)`, `结语`, …); a field runs from
+its label line (`KPI 指标:…` or bare `KPI 指标`) to the next label line. jd.jsonl's kpi_count is compared with the
+number of metric lines in the KPI field.
 """
 
 from __future__ import annotations
@@ -34,21 +40,31 @@ SHORT_ROLES = ("仓储主管", "用户运营专员", "合规风控专员")  # th
 FIELDS = ("职责职能", "KPI 指标", "目标动机", "运作手法", "影响分析")
 DESCRIPTION = "岗位描述"
 
-ASK_KEYS = ("id", "kind", "lang", "question", "history", "role", "roles", "field", "covered", "must_contain")
+ASK_KEYS = ("id", "kind", "lang", "question", "history", "role", "roles", "field", "covered", "must_contain",
+            "names_role")
 JD_KEYS = ("id", "role", "must_contain", "kpi_count")
 MATCH_KEYS = ("id", "lang", "profile", "acceptable")
+ASK_SPLITS = (("ask.dev.jsonl", "dev"), ("ask.test.jsonl", "test"))  # file name, id prefix
 MIN_PER_KIND = {
-    "fact": 45, "number": 20, "kpi_list": 15, "compare": 10, "neighbour": 15, "followup": 10,
-    "english": 25, "alias": 8, "overview": 3, "unanswerable": 25,
+    "fact": 35, "number": 15, "list_all": 20, "jd_request": 12, "compare": 15, "which_roles": 12,
+    "followup": 10, "overview": 4, "unanswerable": 30,
 }
-MIN_ASK, MIN_UNANSWERABLE_EN, MIN_MATCH, MIN_MATCH_EN = 170, 5, 24, 6
-COPY_WINDOW = 12  # a question sharing this many consecutive characters with the article is copied, not paraphrased
+FIELD_REQUIRED_KINDS = ("fact", "list_all", "jd_request")
+DESCRIBED_KINDS = ("fact", "number", "list_all", "jd_request", "compare", "followup")  # each needs described cases
+MIN_ASK = 200
+MIN_EN_SHARE, MIN_UNANSWERABLE_SHARE, MIN_DESCRIBED_SHARE = 0.20, 0.15, 0.40
+MIN_UNANSWERABLE_EN, MIN_LIST_ALL_EN, MIN_DESCRIBED_PER_KIND, MIN_ROLE_USES = 6, 5, 2, 2
+MAX_WHICH_ROLES = 6
+MIN_MATCH, MIN_MATCH_EN = 24, 6
+COPY_WINDOW = 8  # a zh question sharing this many consecutive characters with the article copies it
 
 _HEADING = re.compile(r"^(\d+(?:\.\d+)+|[一二三四五六七八九十]+、|结语\s*$|[(（][一二三四五六七八九十]+[)）])")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)+")
 _FIELD_LABEL = re.compile(r"^(职责职能|KPI\s*指标|目标动机|运作手法|影响分析)")
 _KPI_NOTE = re.compile(r"^(红线指标|核心红线|备注)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SPACE = re.compile(r"\s+")
 
 
 def find_article(root: Path) -> Path:
@@ -59,6 +75,43 @@ def find_article(root: Path) -> Path:
     if corpus:
         return corpus[0]
     return root.parent / "shared" / "seeds" / SEED_NAME
+
+
+def load_aliases(article_path: Path, problems: list[str]) -> dict[str, list[str]]:
+    """role → aliases from the article's .meta.json (RoleGuide's own short and English names)."""
+    meta = article_path.with_suffix(".meta.json")
+    try:
+        aliases = json.loads(meta.read_text(encoding="utf-8")).get("aliases", {})
+    except (OSError, json.JSONDecodeError) as exc:
+        problems.append(f"{meta.name}: cannot read aliases ({exc})")
+        return {}
+    return {r: [a for a in aliases.get(r, []) if isinstance(a, str) and a.strip()] for r in ROLES}
+
+
+def derived_short_forms(role: str) -> set[str]:
+    """Obvious short forms: without leading 电商; 管理总监→总监, 管理经理→经理; 管理 dropped."""
+    forms = {role}
+    if role.startswith("电商") and len(role) > 4:
+        forms.add(role[2:])
+    for form in list(forms):
+        for long, short in (("管理总监", "总监"), ("管理经理", "经理")):
+            if long in form:
+                forms.add(form.replace(long, short))
+    for form in list(forms):
+        if "管理" in form and len(form.replace("管理", "")) >= 2:
+            forms.add(form.replace("管理", ""))
+    return forms
+
+
+def role_terms(aliases: dict[str, list[str]]) -> dict[str, list[str]]:
+    """role → every string that names it: canonical name, derived short forms, meta.json aliases."""
+    return {r: sorted(derived_short_forms(r) | set(aliases.get(r, [])), key=len, reverse=True) for r in ROLES}
+
+
+def has_term(text: str, term: str) -> bool:
+    if _LATIN.search(term):  # English alias: case-insensitive, whole words
+        return re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
+    return term in text
 
 
 def parse_sections(lines: list[str]) -> dict[str, dict]:
@@ -123,96 +176,162 @@ def _where(sections: dict, role: str, field: str | None) -> str:
     return sec["fields"].get(field, "") if field else sec["text"]
 
 
-def check_ask(rows: list[dict], article: str, overview: str, sections: dict, problems: list[str]) -> Counter:
+def normalise_question(q: str) -> str:
+    return _SPACE.sub("", q).lower()
+
+
+class AskContext:
+    """What the ask checks need from the article, computed once for both splits."""
+
+    def __init__(self, article: str, lines: list[str], sections: dict, aliases: dict[str, list[str]]):
+        self.article = article
+        self.overview = overview_text(lines)
+        self.sections = sections
+        self.terms = role_terms(aliases)
+        flat = _SPACE.sub("", article)
+        self.grams = {flat[i:i + COPY_WINDOW] for i in range(len(flat) - COPY_WINDOW + 1)}
+        self.names_longest_first = sorted(ROLES, key=len, reverse=True)
+
+    def copied_run(self, text: str) -> str | None:
+        """First run of COPY_WINDOW characters shared with the article, role names aside (whitespace ignored)."""
+        flat = _SPACE.sub("", text)
+        for name in self.names_longest_first:
+            flat = flat.replace(name, "\x00")
+        for i in range(len(flat) - COPY_WINDOW + 1):
+            if flat[i:i + COPY_WINDOW] in self.grams:
+                return flat[i:i + COPY_WINDOW]
+        return None
+
+    def named(self, text: str, roles) -> list[str]:
+        """The naming strings (names, aliases, short forms) of `roles` found in text."""
+        return sorted({t for r in roles for t in self.terms[r] if has_term(text, t)})
+
+
+def check_ask(split: str, prefix: str, rows: list[dict], ctx: AskContext, problems: list[str]) -> dict:
+    """Check one question split; returns its stats for the summary."""
+    sections = ctx.sections
     kinds: Counter = Counter()
+    langs: Counter = Counter()
     role_uses: Counter = Counter()
-    seen_questions: set[str] = set()
-    unanswerable_en = 0
+    described_by_kind: Counter = Counter()
+    list_all_fields: Counter = Counter()
+    seen_questions: dict[str, str] = {}  # normalised → as written
+    unanswerable_en = list_all_en = with_role = described = 0
     for n, case in enumerate(rows, 1):
-        cid = case.get("id", f"ask line {n}")
+        if not isinstance(case, dict):
+            problems.append(f"{split}:line {n}: not a JSON object")
+            continue
+        cid = f"{split}:{case.get('id', f'line {n}')}"
         if tuple(sorted(case)) != tuple(sorted(ASK_KEYS)):
             problems.append(f"{cid}: keys {sorted(case)} != {sorted(ASK_KEYS)}")
             continue
-        if cid != f"ask-{n:03d}":
-            problems.append(f"{cid}: expected id ask-{n:03d}")
+        if case["id"] != f"{prefix}-{n:03d}":
+            problems.append(f"{cid}: expected id {prefix}-{n:03d}")
         kind, lang, q, role, roles, field = (case[k] for k in ("kind", "lang", "question", "role", "roles", "field"))
-        must, history, covered = case["must_contain"], case["history"], case["covered"]
-        kinds[kind] += 1
+        must, history, covered, names_role = case["must_contain"], case["history"], case["covered"], case["names_role"]
+        kinds[kind if isinstance(kind, str) else repr(kind)] += 1
+        langs[lang if isinstance(lang, str) else repr(lang)] += 1
         if kind not in MIN_PER_KIND:
             problems.append(f"{cid}: unknown kind {kind!r}")
+            continue
         if lang not in ("zh", "en"):
             problems.append(f"{cid}: lang {lang!r}")
         if not isinstance(q, str) or not q.strip():
             problems.append(f"{cid}: empty question")
             continue
-        if q in seen_questions:
-            problems.append(f"{cid}: duplicate question")
-        seen_questions.add(q)
-        has_cjk = bool(_CJK.search(q))
-        if (lang == "en") == has_cjk:
-            problems.append(f"{cid}: lang {lang} but question {'has' if has_cjk else 'has no'} Chinese characters")
-        if kind == "english" and lang != "en":
-            problems.append(f"{cid}: english case must have lang en")
-        if kind not in ("english", "overview", "unanswerable") and lang != "zh":
-            problems.append(f"{cid}: {kind} case must have lang zh")
-        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            problems.append(f"{cid}: history must be a list of strings")
+        key = normalise_question(q)
+        if key in seen_questions:
+            problems.append(f"{cid}: duplicate question within {split}")
+        seen_questions.setdefault(key, q)
+        if not isinstance(history, list) or not all(isinstance(h, str) and h.strip() for h in history):
+            problems.append(f"{cid}: history must be a list of non-empty strings")
             history = []
-        if not isinstance(must, list) or not isinstance(roles, list) or not isinstance(covered, bool):
-            problems.append(f"{cid}: must_contain/roles must be lists, covered a bool")
+        for text in [q] + history:
+            has_cjk = bool(_CJK.search(text))
+            if (lang == "en") == has_cjk:
+                problems.append(f"{cid}: lang {lang} but {text[:30]!r} {'has' if has_cjk else 'has no'} Chinese characters")
+            if lang == "zh" and has_cjk:
+                run = ctx.copied_run(text)
+                if run:
+                    problems.append(f"{cid}: {text[:20]!r}… copies the article ({run!r}); paraphrase it")
+        if not isinstance(must, list) or not isinstance(roles, list) or not isinstance(covered, bool) \
+                or not isinstance(names_role, bool):
+            problems.append(f"{cid}: must_contain/roles must be lists, covered and names_role bools")
             continue
+        if history and kind not in ("followup", "unanswerable"):
+            problems.append(f"{cid}: only followup (and unanswerable) cases carry a history")
         if role is not None and role not in ROLES:
             problems.append(f"{cid}: unknown role {role!r}")
             continue
-        if any(r not in ROLES for r in roles):
-            problems.append(f"{cid}: unknown role in roles {roles}")
+        if any(not isinstance(r, str) or r not in ROLES for r in roles) or len(set(roles)) != len(roles):
+            problems.append(f"{cid}: unknown or repeated role in roles {roles}")
             continue
         if field is not None and field not in FIELDS + (DESCRIPTION,):
             problems.append(f"{cid}: unknown field {field!r}")
             continue
-        if field is not None and role is not None and (field == DESCRIPTION) != (role in SHORT_ROLES):
-            problems.append(f"{cid}: field {field} does not fit role {role} (岗位描述 is only for the 7.3.x roles)")
+        if not all(_check_phrase_shape(cid, p, problems) for p in must):
             continue
-        for i in range(len(q) - COPY_WINDOW + 1):
-            if has_cjk and q[i:i + COPY_WINDOW] in article:
-                problems.append(f"{cid}: question copies the article ({q[i:i + COPY_WINDOW]!r}…); paraphrase it")
-                break
-        for r in roles:
+        for r in set(roles) | ({role} if role else set()):
             role_uses[r] += 1
+
+        # names_role: does the question (or its history) name the role, or only describe it?
+        text = "\n".join([q] + history)
+        named_any = ctx.named(text, ROLES)
+        if names_role and not ctx.named(text, roles or ([role] if role else ROLES)):
+            problems.append(f"{cid}: names_role true but no name, alias or short form of {roles or role or 'any role'}"
+                            " in the question or history")
+        if not names_role and named_any:
+            problems.append(f"{cid}: names_role false but the text names a role: {named_any}")
+        if role is not None or kind == "compare":
+            with_role += 1
+            if not names_role:
+                described += 1
+                described_by_kind[kind] += 1
 
         if kind == "unanswerable":
             unanswerable_en += lang == "en"
-            if covered or role is not None or field is not None or roles or must:
-                problems.append(f"{cid}: unanswerable needs covered=false, role/field null, roles [] and must_contain []")
+            if covered or field is not None or roles or must:
+                problems.append(f"{cid}: unanswerable needs covered=false, field null, roles [] and must_contain []")
             continue
         if not covered:
             problems.append(f"{cid}: only unanswerable cases may have covered=false")
-        if not 1 <= len(must) <= 3:
-            problems.append(f"{cid}: must_contain needs 1–3 phrases, has {len(must)}")
-        if not all(_check_phrase_shape(cid, p, problems) for p in must):
-            continue
         for p in must:
-            if p not in article:
+            if p not in ctx.article:
                 problems.append(f"{cid}: {p!r} not in the article")
 
         if kind == "overview":
             if role is not None or field is not None or roles:
                 problems.append(f"{cid}: overview needs role/field null and roles []")
+            if not 1 <= len(must) <= 4:
+                problems.append(f"{cid}: overview needs 1–4 must_contain phrases")
             for p in must:
-                if p in article and p not in overview:
+                if p in ctx.article and p not in ctx.overview:
                     problems.append(f"{cid}: {p!r} is not in the overview chapter or the 结语")
             continue
-        if role is None:
-            problems.append(f"{cid}: {kind} case needs a role")
+        if any(r not in sections for r in roles) or (role is not None and role not in sections):
+            problems.append(f"{cid}: section for {roles or role} not found in the article")
             continue
-        if role not in sections:
-            problems.append(f"{cid}: section for {role} not found in the article")
+        if field is not None:
+            for r in roles:
+                if field not in sections[r]["fields"]:
+                    problems.append(f"{cid}: {r} has no {field} field")
+
+        if kind == "which_roles":
+            if role is not None or not 2 <= len(roles) <= MAX_WHICH_ROLES:
+                problems.append(f"{cid}: which_roles needs role null and 2–{MAX_WHICH_ROLES} roles, got {roles}")
+            if len(must) > len(roles):
+                problems.append(f"{cid}: which_roles takes at most one must_contain phrase per role")
+            for p in must:
+                if not any(p in _where(sections, r, field) for r in roles):
+                    problems.append(f"{cid}: {p!r} not in the section{' field ' + field if field else ''} of any of {roles}")
             continue
 
         if kind == "compare":
-            if len(roles) != 2 or roles[0] != role or roles[0] == roles[1]:
-                problems.append(f"{cid}: compare needs roles = [role, other role], got {roles}")
+            if len(roles) < 2 or roles[0] != role:
+                problems.append(f"{cid}: compare needs roles = [role, other role(s)], got role {role} roles {roles}")
                 continue
+            if not len(roles) <= len(must) <= 2 * len(roles):
+                problems.append(f"{cid}: compare needs {len(roles)}–{2 * len(roles)} must_contain phrases")
             covered_roles = set()
             for p in must:
                 homes = [r for r in roles if p in _where(sections, r, field)]
@@ -223,40 +342,69 @@ def check_ask(rows: list[dict], article: str, overview: str, sections: dict, pro
                 problems.append(f"{cid}: must_contain needs a phrase from each of {roles}")
             continue
 
+        # single-role kinds: fact, number, list_all, jd_request, followup
+        if role is None:
+            problems.append(f"{cid}: {kind} case needs a role")
+            continue
         if roles != [role]:
             problems.append(f"{cid}: roles must be [{role}], got {roles}")
+        if field is not None and (field == DESCRIPTION) != (role in SHORT_ROLES):
+            problems.append(f"{cid}: field {field} does not fit role {role} (岗位描述 is only for the 7.3.x roles)")
+            continue
+        if kind in FIELD_REQUIRED_KINDS and field is None:
+            problems.append(f"{cid}: {kind} case needs a field")
+        low, high = (2, 4) if kind in ("list_all", "jd_request") else (1, 4)
+        if not low <= len(must) <= high:
+            problems.append(f"{cid}: {kind} needs {low}–{high} must_contain phrases, has {len(must)}")
         for p in must:
-            if p in article and p not in sections[role]["text"]:
+            if p in ctx.article and p not in sections[role]["text"]:
                 problems.append(f"{cid}: {p!r} not in the {role} section")
             elif field and p in sections[role]["text"] and p not in sections[role]["fields"].get(field, ""):
                 problems.append(f"{cid}: {p!r} is in the {role} section but not in its {field} field")
-        if kind == "kpi_list" and (field != "KPI 指标" or not 2 <= len(must) <= 3):
-            problems.append(f"{cid}: kpi_list needs field 'KPI 指标' and 2–3 KPI names")
+        if kind == "list_all":
+            list_all_fields[field] += 1
+            list_all_en += lang == "en"
+        if kind == "jd_request" and field not in ("职责职能", DESCRIPTION):
+            problems.append(f"{cid}: jd_request needs field 职责职能 (岗位描述 for the 7.3.x roles)")
         if kind == "number" and not any(re.search(r"\d", p) for p in must):
             problems.append(f"{cid}: number case must_contain has no number")
-        if kind == "neighbour":
-            unique = [p for p in must if all(p not in s["text"] for r, s in sections.items() if r != role)]
-            if not unique:
-                problems.append(f"{cid}: no must_contain phrase is unique to {role}; the case cannot tell neighbours apart")
         if kind == "followup":
-            if not 1 <= len(history) <= 2 or not any(role in h for h in history):
-                problems.append(f"{cid}: followup history needs 1–2 questions naming {role}")
-            if role in q:
-                problems.append(f"{cid}: followup question must not name {role}")
-        if kind == "alias" and role in q:
-            problems.append(f"{cid}: alias question uses the canonical name {role}")
+            if not 1 <= len(history) <= 2:
+                problems.append(f"{cid}: followup needs 1–2 earlier questions in history")
+            if ctx.named(q, [role]):
+                problems.append(f"{cid}: followup question names {role} itself; it should refer back")
+            if names_role and not ctx.named("\n".join(history), [role]):
+                problems.append(f"{cid}: names_role true but the history does not name {role}")
 
+    total = len(rows)
     for kind, minimum in MIN_PER_KIND.items():
         if kinds[kind] < minimum:
-            problems.append(f"ask.jsonl: {kinds[kind]} {kind} cases, need ≥{minimum}")
-    if len(rows) < MIN_ASK:
-        problems.append(f"ask.jsonl: {len(rows)} cases, need ≥{MIN_ASK}")
+            problems.append(f"{split}: {kinds[kind]} {kind} cases, need ≥{minimum}")
+    if total < MIN_ASK:
+        problems.append(f"{split}: {total} cases, need ≥{MIN_ASK}")
+    if total and langs["en"] / total < MIN_EN_SHARE:
+        problems.append(f"{split}: English share {langs['en'] / total:.0%}, need ≥{MIN_EN_SHARE:.0%}")
+    if total and kinds["unanswerable"] / total < MIN_UNANSWERABLE_SHARE:
+        problems.append(f"{split}: unanswerable share {kinds['unanswerable'] / total:.0%}, need ≥{MIN_UNANSWERABLE_SHARE:.0%}")
     if unanswerable_en < MIN_UNANSWERABLE_EN:
-        problems.append(f"ask.jsonl: {unanswerable_en} English unanswerable cases, need ≥{MIN_UNANSWERABLE_EN}")
+        problems.append(f"{split}: {unanswerable_en} English unanswerable cases, need ≥{MIN_UNANSWERABLE_EN}")
+    if with_role and described / with_role < MIN_DESCRIBED_SHARE:
+        problems.append(f"{split}: {described}/{with_role} role cases describe the role (names_role false), "
+                        f"need ≥{MIN_DESCRIBED_SHARE:.0%}")
+    for kind in DESCRIBED_KINDS:
+        if described_by_kind[kind] < MIN_DESCRIBED_PER_KIND:
+            problems.append(f"{split}: {described_by_kind[kind]} {kind} cases with names_role false, "
+                            f"need ≥{MIN_DESCRIBED_PER_KIND}")
+    if list_all_en < MIN_LIST_ALL_EN:
+        problems.append(f"{split}: {list_all_en} English list_all cases, need ≥{MIN_LIST_ALL_EN}")
+    missing_fields = [f for f in FIELDS if not list_all_fields[f]]
+    if rows and missing_fields:
+        problems.append(f"{split}: list_all cases do not cover the fields {missing_fields}")
     for r in ROLES:
-        if role_uses[r] < 2:
-            problems.append(f"ask.jsonl: role {r} used {role_uses[r]} times, need ≥2")
-    return kinds
+        if rows and role_uses[r] < MIN_ROLE_USES:
+            problems.append(f"{split}: role {r} used {role_uses[r]} times, need ≥{MIN_ROLE_USES}")
+    return {"total": total, "kinds": kinds, "langs": langs, "with_role": with_role, "described": described,
+            "questions": seen_questions}
 
 
 def check_jd(rows: list[dict], sections: dict, problems: list[str]) -> None:
@@ -328,17 +476,28 @@ def main() -> int:
     for r in ROLES:
         if r not in sections:
             problems.append(f"article: no section found for {r}")
-    ask = load_jsonl(CASES / "ask.jsonl", problems)
+    ctx = AskContext(article, lines, sections, load_aliases(article_path, problems))
+    stats = {}
+    for name, prefix in ASK_SPLITS:
+        rows = load_jsonl(CASES / name, problems)  # a missing split is one problem, not a list of unmet quotas
+        stats[name] = check_ask(name, prefix, rows, ctx, problems) if (CASES / name).exists() \
+            else check_ask(name, prefix, [], ctx, [])
+    (first, a), (second, b) = stats.items()
+    for key in sorted(a["questions"].keys() & b["questions"].keys()):
+        problems.append(f"{first} and {second} share the question {b['questions'][key]!r}")
     jd = load_jsonl(CASES / "jd.jsonl", problems)
     match = load_jsonl(CASES / "match.jsonl", problems)
-    kinds = check_ask(ask, article, overview_text(lines), sections, problems)
     check_jd(jd, sections, problems)
     check_match(match, problems)
 
     print(f"article: {article_path}")
-    print(f"ask.jsonl: {len(ask)} cases")
-    for kind in MIN_PER_KIND:
-        print(f"  {kind:<13}{kinds[kind]:>4}  (min {MIN_PER_KIND[kind]})")
+    for name, s in stats.items():
+        total = s["total"] or 1
+        print(f"{name}: {s['total']} cases · zh {s['langs']['zh']} · en {s['langs']['en']} "
+              f"({s['langs']['en'] / total:.0%}) · unanswerable {s['kinds']['unanswerable'] / total:.0%} · "
+              f"names_role false {s['described']}/{s['with_role']} role cases")
+        for kind in MIN_PER_KIND:
+            print(f"  {kind:<13}{s['kinds'][kind]:>4}  (min {MIN_PER_KIND[kind]})")
     print(f"jd.jsonl: {len(jd)} roles · match.jsonl: {len(match)} profiles "
           f"({sum(r.get('lang') == 'en' for r in match)} English)")
     for p in problems:
