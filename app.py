@@ -25,7 +25,7 @@ from rag.export import to_docx, to_markdown, to_xlsx  # noqa: E402
 from rag.jd import NoKpi, draft_jd, draft_kpi_sheet  # noqa: E402
 from rag.match import EmptyProfile, RoleMatch, rank_roles  # noqa: E402
 from rag.question import EmptyQuestion  # noqa: E402
-from rag.resources import USER_ERRORS, open_all  # noqa: E402
+from rag.resources import USER_ERRORS, Live, open_all  # noqa: E402
 
 THEME = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
 CSS = """
@@ -37,19 +37,19 @@ _EMPTY = "请输入一个关于文章中岗位的问题。"
 _NOT_STORED = "隐私:你的简历/介绍只用于本次匹配,不会被保存。"
 
 
-def build_app(settings: Settings, index: Index, catalog: Catalog) -> gr.Blocks:
+def build_app(settings: Settings, live: Live) -> gr.Blocks:
     with gr.Blocks(title="RoleGuide · 电商岗位助手") as app:
         gr.Markdown("# RoleGuide · 电商岗位助手\n所有回答和草稿都来自文章原文,并标注来源。")
         with gr.Tabs():
             with gr.Tab("问答", id="ask"):
-                _ask_tab(index, catalog)
+                _ask_tab(live)
             with gr.Tab("岗位说明书 / KPI", id="draft"):
-                _draft_tab(catalog)
+                _draft_tab(live)
             with gr.Tab("求职匹配", id="match"):
-                _match_tab(index, catalog)
+                _match_tab(live)
             with gr.Tab("岗位浏览", id="browse"):
-                _browse_tab(catalog)
-        _api(index, catalog)
+                _browse_tab(live)
+        _api(live)
     return app
 
 
@@ -70,7 +70,7 @@ def launch_options(settings: Settings) -> dict:
 # ---- tabs ---------------------------------------------------------------------------------------------
 
 
-def _ask_tab(index: Index, catalog: Catalog) -> None:
+def _ask_tab(live: Live) -> None:
     chat = gr.Chatbot(label="问答", height=520, elem_id="chat")
     asked = gr.State([])  # the user's earlier questions: follow-ups ("那它的KPI呢?") keep their role
     question = gr.Textbox(label="问题", placeholder="例如:采购经理的KPI有哪些", elem_id="question")
@@ -81,7 +81,8 @@ def _ask_tab(index: Index, catalog: Catalog) -> None:
 
     def stream(text: str, messages: list, history: list[str]) -> Iterator[tuple[list, str, list[str]]]:
         try:
-            result = answer(text, index, catalog, history=history)
+            index = live.index
+            result = answer(text, index, live.catalog, history=history)
         except EmptyQuestion:
             gr.Warning(_EMPTY)
             yield messages, text, history
@@ -98,9 +99,9 @@ def _ask_tab(index: Index, catalog: Catalog) -> None:
     clear.click(lambda: ([], "", []), outputs=[chat, question, asked], api_visibility="private")
 
 
-def _draft_tab(catalog: Catalog) -> None:
+def _draft_tab(live: Live) -> None:
     with gr.Row():
-        role = gr.Dropdown(catalog.names, label="岗位", allow_custom_value=True, value=None, elem_id="draft-role")
+        role = gr.Dropdown(live.catalog.names, label="岗位", allow_custom_value=True, value=None, elem_id="draft-role")
         company = gr.Radio(["通用", "直营", "平台型"], value="通用", label="公司类型")
     extra = gr.Textbox(label="补充要求(每行一条,会标注为你的补充)", lines=3)
     go = gr.Button("生成草稿", variant="primary")
@@ -115,7 +116,7 @@ def _draft_tab(catalog: Catalog) -> None:
     def draft(name: str | None, kind: str, lines: str) -> tuple:
         hidden = gr.update(visible=False)
         try:
-            jd = draft_jd(name or "", catalog, company_type=kind, extra=[x for x in lines.splitlines() if x.strip()])
+            jd = draft_jd(name or "", live.catalog, company_type=kind, extra=[x for x in lines.splitlines() if x.strip()])
         except UnknownRole as err:
             message = unknown_role_message(err)
             gr.Warning(message)
@@ -125,7 +126,7 @@ def _draft_tab(catalog: Catalog) -> None:
         to_docx(jd, folder / f"{jd.role}-岗位说明书.docx")
         (folder / f"{jd.role}-岗位说明书.md").write_text(jd_md, encoding="utf-8")
         try:
-            sheet = draft_kpi_sheet(jd.role, catalog)
+            sheet = draft_kpi_sheet(jd.role, live.catalog)
         except NoKpi as err:
             kpi_md, xlsx_out = f"⚠️ {err}", hidden
         else:
@@ -143,41 +144,43 @@ def _draft_tab(catalog: Catalog) -> None:
     go.click(draft, [role, company, extra], [jd_view, kpi_view, docx, xlsx, md], api_visibility="private")
 
 
-def _match_tab(index: Index, catalog: Catalog) -> None:
+def _match_tab(live: Live) -> None:
     profile = gr.Textbox(label="你的经历与技能", lines=6, elem_id="profile", placeholder="例如:三年供应链经验,熟悉供应商谈判和成本控制……")
     gr.Markdown(_NOT_STORED)
     go = gr.Button("匹配岗位", variant="primary")
     results = gr.Markdown(elem_id="match-results")
-    go.click(lambda text: match_markdown(text, index, catalog), profile, results, api_visibility="private")
+    go.click(lambda text: match_markdown(text, live.index, live.catalog), profile, results, api_visibility="private")
 
 
-def _browse_tab(catalog: Catalog) -> None:
-    role = gr.Dropdown(catalog.names, label="岗位", value=catalog.names[0] if catalog.names else None, elem_id="browse-role")
-    view = gr.Markdown(role_markdown(catalog.names[0], catalog) if catalog.names else "")
-    role.change(lambda name: role_markdown(name, catalog), role, view, api_visibility="private")
+def _browse_tab(live: Live) -> None:
+    names = live.catalog.names
+    role = gr.Dropdown(names, label="岗位", value=names[0] if names else None, elem_id="browse-role")
+    view = gr.Markdown(role_markdown(names[0], live.catalog) if names else "")
+    role.change(lambda name: role_markdown(name, live.catalog), role, view, api_visibility="private")
 
 
-def _api(index: Index, catalog: Catalog) -> None:
+def _api(live: Live) -> None:
     """The named endpoints: one string in, one Markdown string out; user errors raise gr.Error with the message."""
 
     def ask(question: str) -> str:
         try:
-            return answer_markdown(answer(question, index, catalog), index)
+            index = live.index
+            return answer_markdown(answer(question, index, live.catalog), index)
         except EmptyQuestion as err:
             raise gr.Error(_EMPTY) from err
 
     def jd(role: str) -> str:
-        return _or_error(lambda: to_markdown(draft_jd(role, catalog)))
+        return _or_error(lambda: to_markdown(draft_jd(role, live.catalog)))
 
     def kpi(role: str) -> str:
-        return _or_error(lambda: to_markdown(draft_kpi_sheet(role, catalog)))
+        return _or_error(lambda: to_markdown(draft_kpi_sheet(role, live.catalog)))
 
     gr.api(ask, api_name="ask")
     gr.api(jd, api_name="jd")
     gr.api(kpi, api_name="kpi")
 
     def match(profile: str) -> str:
-        return match_markdown(profile, index, catalog)
+        return match_markdown(profile, live.index, live.catalog)
 
     gr.api(match, api_name="match")
 
@@ -288,7 +291,7 @@ def main() -> int:
     except USER_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    app = build_app(settings, index, catalog)
+    app = build_app(settings, Live(settings, index, catalog))
     app.queue(default_concurrency_limit=settings.concurrency)
     app.launch(**launch_options(settings))
     return 0

@@ -17,6 +17,23 @@ INPUT_ERRORS: tuple[type[Exception], ...] = (EmptyQuestion, UnknownRole, NoKpi)
 USER_ERRORS: tuple[type[Exception], ...] = INPUT_ERRORS + (IndexUnavailable, CorpusFormatError, SettingsError)
 
 
+class Live:
+    """The index and catalog a long-running server answers from; read `.index` and `.catalog` per request."""
+
+    def __init__(self, settings: Settings, index: Index, catalog: Catalog) -> None:
+        self.settings = settings
+        self._index = index
+        self._catalog = catalog
+
+    @property
+    def index(self) -> Index:
+        return self._index
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+
 def open_all(settings: Settings) -> tuple[Index, Catalog]:
     """Build the index if it is missing or stale, open it, and read the catalog."""
     return ensure_index(settings), load_catalog(settings.corpus_dir)

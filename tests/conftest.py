@@ -69,8 +69,9 @@ def corpus_copy(tmp_path: Path, seed_settings: Settings) -> Settings:
 def app_url(seed_settings: Settings, seed_index: Index, catalog: Catalog) -> Iterator[str]:
     """The real Gradio app on a free loopback port, launched once for the API and browser tests."""
     from app import build_app, launch_options
+    from rag.resources import Live
 
-    app = build_app(seed_settings, seed_index, catalog)
+    app = build_app(seed_settings, Live(seed_settings, seed_index, catalog))
     app.queue(default_concurrency_limit=seed_settings.concurrency)
     options = launch_options(seed_settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
     try:
