@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_ask.py
 
 Cold ingest uses a fresh data folder (no embedding cache); then an unchanged re-run; then one role's text
-changed; then query latency (retrieval + answer, models loaded) over evals/cases/ask.jsonl.
+changed; then query latency (retrieval + answer, models loaded) over evals/cases/ask.dev.jsonl and ask.test.jsonl.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main() -> None:
         print(f"ingest after one role changed: {one_role.seconds:.2f} s ({one_role.embedded} embedded)")
 
         index, catalog = open_index(settings), load_catalog(corpus)
-        cases = load_jsonl(CASES_DIR / "ask.jsonl")
+        cases = load_jsonl(CASES_DIR / "ask.dev.jsonl")
         for case in cases[:5]:  # warm-up: models and jieba loaded
             answer(case["question"], index, catalog)
         timings = {"zh": [], "en": []}

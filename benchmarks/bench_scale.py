@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 10, 100], help="corpus replication factors")
     parser.add_argument("--budget", type=float, default=600, help="seconds the whole run may take")
     args = parser.parse_args()
-    cases = load_jsonl(CASES_DIR / "ask.jsonl")[::QUESTION_STRIDE]
+    cases = load_jsonl(CASES_DIR / "ask.dev.jsonl")[::QUESTION_STRIDE]
     started = time.perf_counter()
     print(f"{len(cases)} questions per scale; the profiles below are of the largest scale measured")
     print(

@@ -1,11 +1,16 @@
-"""Run every eval case file and gather the scoreboard's numbers."""
+"""Run every eval case file and gather the scoreboard's numbers.
+
+The ask cases come in two splits: `ask.dev.jsonl` (tune and calibrate on it) and `ask.test.jsonl` (never tuned
+on; the thresholds gate it). The report's top-level figures are the test split's; `dev` and `test` hold both
+side by side, and `per_kind` the figures by category.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from evals.ask_metrics import ask_metrics, run_ask_cases
+from evals.ask_metrics import ask_metrics, per_kind, run_ask_cases
 from ingest.index import Index
 from rag.catalog import Catalog
 from rag.jd import KPI_FIELD, draft_jd, draft_kpi_sheet
@@ -19,9 +24,20 @@ def load_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def run_all(cases_dir: Path, index: Index, catalog: Catalog, corpus_dir: Path) -> dict[str, float]:
-    outcomes = run_ask_cases(load_jsonl(cases_dir / "ask.jsonl"), index, catalog, corpus_dir)
-    report = ask_metrics(outcomes)
+SPLITS = ("dev", "test")
+
+
+def ask_cases(cases_dir: Path, split: str) -> list[dict]:
+    return load_jsonl(cases_dir / f"ask.{split}.jsonl")
+
+
+def run_all(cases_dir: Path, index: Index, catalog: Catalog, corpus_dir: Path) -> dict:
+    splits = {split: run_ask_cases(ask_cases(cases_dir, split), index, catalog, corpus_dir) for split in SPLITS}
+    report: dict = dict(ask_metrics(splits["test"]))
+    report["dev"] = ask_metrics(splits["dev"])
+    report["test"] = dict(report)
+    report["test"].pop("dev")
+    report["per_kind"] = {split: per_kind(outcomes) for split, outcomes in splits.items()}
     report.update(draft_metrics(load_jsonl(cases_dir / "jd.jsonl"), catalog))
     report.update(match_metrics(load_jsonl(cases_dir / "match.jsonl"), index, catalog))
     return report
@@ -65,11 +81,27 @@ def match_metrics(cases: list[dict], index: Index, catalog: Catalog) -> dict[str
     }
 
 
-def below_thresholds(report: dict[str, float], thresholds: dict[str, float]) -> list[str]:
-    return [f"{key} = {report[key]} < {floor}" for key, floor in thresholds.items() if report[key] < floor]
+def below_thresholds(report: dict, thresholds: dict[str, float]) -> list[str]:
+    """Each gated figure on the wrong side of its threshold (`max_…` keys are ceilings, the rest floors)."""
+    failures = []
+    for key, bound in thresholds.items():
+        name = key.removeprefix("max_")
+        value = report[name]
+        if (value > bound) if key.startswith("max_") else (value < bound):
+            failures.append(f"{name} = {value} {'>' if key.startswith('max_') else '<'} {bound}")
+    return failures
 
 
-def render_table(report: dict[str, float]) -> str:
-    lines = ["| metric | value |", "|---|---|"]
-    lines += [f"| {key} | {value:g} |" for key, value in report.items()]
+def render_table(report: dict) -> str:
+    """The figures, dev and test side by side, then by category; drafting and matching figures last."""
+    lines = ["| metric | dev | test |", "|---|---|---|"]
+    lines += [f"| {key} | {report['dev'][key]:g} | {value:g} |" for key, value in report["test"].items()]
+    for split in SPLITS:
+        lines += ["", f"**By category ({split})**", "", "| kind | cases | hit@1 | must_contain | refused |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {kind} | {row['cases']:g} | {row['hit_at_1']:g} | {row['must_contain']:g} | {row['refused']:g} |"
+            for kind, row in report["per_kind"][split].items()
+        ]
+    others = [key for key, value in report.items() if isinstance(value, float) and key not in report["test"]]
+    lines += ["", "| metric | value |", "|---|---|"] + [f"| {key} | {report[key]:g} |" for key in others]
     return "\n".join(lines)

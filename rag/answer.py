@@ -1,10 +1,9 @@
 """Question → an answer composed of the article's own sentences, each with its citation, or "not covered".
 
-The extractive path never writes a sentence of its own except one framing line. It either lists a whole
-field (采购经理的KPI有哪些 → every KPI item of 采购经理) or picks the few sentences that best match the
-question from the top retrieved passages. Whether the article covers the question at all is decided on
-two signals calibrated on `evals/`: nouns of the question that the article never uses (年薪, 学历,
-面试: topics it cannot answer), and the dense similarity of the best passage.
+The extractive path: read the question (`rag.question`), retrieve evidence (`rag.retrieve`), settle the
+scope with it, decide whether the article covers the question (`rag.coverage`, calibrated on the dev split of
+`evals/`), then compose by intent (`rag.compose`): a whole field, the best sentences, a comparison, the
+roles that fit, or an overview. A refusal says what the article covers nearest to the question.
 
 With a chat model (`rag.llm`), a covered question is answered again in the model's words from the passages the
 extractive path drew on; `rag.grounding` drops every sentence its cited passages do not support. If the
@@ -22,25 +21,50 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 
-from ingest.chunk import Chunk, Citation
+from ingest.chunk import Citation
 from ingest.index import Index
-from ingest.parse import sentence_spans
 from rag.catalog import Catalog
+from rag.compose import compose, group_title
+from rag.coverage import coverage_signals, is_covered
 from rag.grounding import Passage, check
 from rag.llm import Deadline, LlmUnavailable, build_answer_chain, get_chat_model, passage_label
-from rag.question import Question, content_tokens, foreign_terms, read_question
+from rag.question import VOTE_DEPTH, Question, comparison_sides, is_follow_up, read_question, understand
 from rag.retrieve import Hit, retrieve
 
 log = logging.getLogger(__name__)
 
-_MAX_SENTENCES = 4
-_TOP_PASSAGES = 6  # the top retrieved passages the extractive path picks its sentences from
-_NOT_COVERED_ZH = "文章没有涉及这个问题:原文中找不到能回答它的内容。"
-_NOT_COVERED_EN = "The article does not cover this question: nothing in it answers it."
-
-# Calibrated on evals/cases/ask.jsonl with `python -m evals --calibrate` (see README).
-MIN_SIMILARITY_ZH = 0.86
-MIN_SIMILARITY_EN = 0.76
+EVIDENCE = 40  # passages retrieved for a question: enough for the votes and for which-roles
+NOT_COVERED = {
+    "zh": "文章没有涉及这个问题:原文中找不到能回答它的内容。",
+    "en": "The article does not cover this question: nothing in it answers it.",
+}
+NEAREST = {
+    "zh": "文章中与它最接近的是「{where}」,可以问:「{question}」",
+    "en": "The nearest thing the article covers is “{where}”; you could ask: “{question}”",
+}
+ASKS_SELF = {
+    "zh": "这要看你的经历:请到「求职匹配」页写下你的经历、技能和喜好,RoleGuide 会按文章推荐适合你的岗位。",
+    "en": "That depends on you: describe your experience, skills and likes in the 求职匹配 (matching) tab and RoleGuide "
+    "will suggest the roles of the article that suit you.",
+}
+FIELD_QUESTIONS = {
+    "zh": {
+        "职责职能": "{role}负责什么?",
+        "KPI 指标": "{role}的KPI有哪些?",
+        "目标动机": "{role}的目标是什么?",
+        "运作手法": "{role}用哪些方法开展工作?",
+        "影响分析": "{role}对个人发展和社会有什么影响?",
+        "岗位描述": "{role}负责什么?",
+    },
+    "en": {
+        "职责职能": "What does the {role} do?",
+        "KPI 指标": "What are the {role}'s KPIs?",
+        "目标动机": "What are the {role}'s goals?",
+        "运作手法": "What methods does the {role} use?",
+        "影响分析": "What impact does the {role} have on their career and on society?",
+        "岗位描述": "What does the {role} do?",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -50,11 +74,13 @@ class Answer:
     text: str  # sentences with [n] marks pointing into `citations` (1-based)
     citations: tuple[Citation, ...]
     lang: str
-    roles: tuple[str, ...] = ()  # the roles the answer is about, carried into follow-up questions
+    roles: tuple[str, ...] = ()  # the roles the answer is about, in order (carried into follow-up questions)
+    intent: str = "specific"  # list | specific | compare | which_roles | overview
     notice: str | None = None  # the question was truncated; the LLM answer was not used, and why
     segments: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), repr=False)  # (sentence, citation numbers)
     backend: str = "extractive"  # or the chat model that wrote the text, e.g. "openai:qwen2.5-7b-instruct"
     unsupported: tuple[str, ...] = ()  # generated sentences dropped by the grounding check (never in `text`)
+    notice_zh: str | None = None  # `notice` for the Chinese UI
 
 
 def answer(
@@ -69,14 +95,14 @@ def answer(
 
     `model` (default: the one `index.settings` choose, if any) rewrites a covered answer under the grounding check.
     """
-    q = read_question(question, catalog, history=history, max_chars=index.settings.max_question_chars)
-    extractive, passages = _extract(q, index, catalog)
+    q, evidence = scope_question(question, index, catalog, history=history)
+    extractive, passages = _extract(q, evidence, index, catalog)
     if not extractive.covered:
         return extractive
     try:
         chat = model if model is not None else get_chat_model(index.settings)
     except LlmUnavailable as err:
-        return replace(extractive, notice=_notice(q, str(err)))
+        return replace(extractive, **_notice(q, str(err), "生成式模型不可用"))
     if chat is None:
         return extractive
     cross_lingual = index.embeddings("use") if q.lang != "zh" and "use" in index.stores else None
@@ -106,8 +132,8 @@ def _generate(
     except Exception as err:  # any failure of an optional backend (connection, HTTP, timeout, bad payload) falls back
         log.warning("%s failed: %r", backend, err)
         if isinstance(err, (TimeoutError, ModelTimeoutError)) or time.monotonic() - started >= timeout:
-            return replace(extractive, notice=_notice(q, f"{backend} did not answer within {timeout:g} s"))
-        return replace(extractive, notice=_notice(q, f"{backend} failed ({type(err).__name__}: {err})"))
+            return replace(extractive, **_notice(q, f"{backend} did not answer within {timeout:g} s", f"{timeout:g} 秒内未回答"))
+        return replace(extractive, **_notice(q, f"{backend} failed ({type(err).__name__}: {err})", "调用失败"))
     cited = [Passage(passage_label(p), p.quote) for p in passages]
     verdicts = check(text, cited, question=q.text, embeddings=cross_lingual)
     kept = [v for v in verdicts if v.supported]
@@ -115,118 +141,84 @@ def _generate(
     unsupported = tuple(dict.fromkeys(v.sentence for v in verdicts if not v.supported and v.sentence not in shown))
     if not kept:
         why = f"{backend} wrote nothing the article supports ({len(verdicts)} sentences checked)"
-        return replace(extractive, notice=_notice(q, why), unsupported=unsupported)
+        return replace(extractive, **_notice(q, why, "生成的内容在原文中都找不到依据"), unsupported=unsupported)
     used = list(dict.fromkeys(n for v in kept for n in v.cited))  # passage numbers, renumbered 1.. in order of use
     segments = tuple((v.sentence, tuple(used.index(n) + 1 for n in v.cited)) for v in kept)
     citations = tuple(passages[n - 1] for n in used)
-    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
+    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or extractive.roles
     text = "\n".join(_render_segment(s, nums) for s, nums in segments)
-    return Answer(q.text, True, text, citations, q.lang, roles, q.notice, segments, backend, unsupported)
+    return replace(
+        extractive, text=text, citations=citations, roles=roles, segments=segments, backend=backend, unsupported=unsupported
+    )
 
 
-def _notice(q: Question, why: str) -> str:
+def _notice(q: Question, why: str, why_zh: str) -> dict[str, str]:
+    """`notice` and `notice_zh` saying why the LLM answer was not used (after the question's own notice, if any)."""
     note = f"the LLM answer was not used: {why}; this is the extractive answer"
-    return f"{q.notice}; {note}" if q.notice else note
+    note_zh = f"未采用生成式模型的回答({why_zh}),以下是原文摘录。"
+    return {
+        "notice": f"{q.notice}; {note}" if q.notice else note,
+        "notice_zh": f"{q.notice_zh}{note_zh}" if q.notice_zh else note_zh,
+    }
 
 
-def _extract(q: Question, index: Index, catalog: Catalog) -> tuple[Answer, list[Citation]]:
+def scope_question(
+    question: str, index: Index, catalog: Catalog, *, history: Sequence[str] = ()
+) -> tuple[Question, list[Hit]]:
+    """The question read and settled against its evidence: roles (named, carried over or described), fields, intent."""
+    q = read_question(question, catalog, history=history, max_chars=index.settings.max_question_chars)
+    if not q.roles and history and is_follow_up(q.text):
+        roles = _described_roles(history[-1], index, catalog)
+        q = replace(q, roles=roles, named=bool(roles), follow_up=True)
+    evidence = retrieve(q.text, index, k=EVIDENCE, roles=q.roles or None)
+    if q.about_article:
+        evidence = [h for h in evidence if h.chunk.role is None] or evidence
+    sides = comparison_sides(q.text) if q.intent == "compare" and len(q.roles) < 2 else []
+    parts = [retrieve(side, index, k=VOTE_DEPTH) for side in sides]
+    return understand(q, evidence, parts), evidence
+
+
+def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -> tuple[Answer, list[Citation]]:
     """The extractive answer and the passages it drew on (what a chat model is given to answer from)."""
-    residual = content_tokens(q, catalog)
-    if foreign_terms(q, index, catalog):
-        return _compose(q, [], covered=False), []
-    if q.roles and not residual:
-        whole = _whole_fields(index, q.roles[:3], q.fields) if q.fields else _role_overviews(index, q.roles[:3])
-        return _compose(q, whole, covered=True), [c.cite(start, end) for c, start, end in whole]
-    hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None, fields=q.fields or None)
-    if not hits:
-        hits = retrieve(q.text, index, k=index.settings.top_k, roles=q.roles or None)
-    if not hits or not _similar_enough(q, hits):
-        return _compose(q, [], covered=False), []
-    passages = [h.chunk.cite() for h in hits[:_TOP_PASSAGES]]
-    return _compose(q, _best_sentences(q, hits, index, residual), covered=True), passages
+    if q.asks_self and not q.roles:
+        return _refusal(q, ASKS_SELF[_lang(q)]), []
+    signals = coverage_signals(q, evidence, index, catalog)
+    # a named role's whole field, overview or comparison is in the article by construction; a topic it never treats is not
+    structural = q.named and q.intent in ("list", "compare", "overview") and not signals.topics
+    if not evidence or not (structural or is_covered(signals, q.lang)):
+        return _refusal(q, _nearest(q, evidence)), []
+    made = compose(q, evidence, index, catalog)
+    if not made.citations:
+        return _refusal(q, _nearest(q, evidence)), []
+    text = "\n".join(_render_segment(s, nums) for s, nums in made.segments)
+    result = Answer(q.text, True, text, made.citations, q.lang, made.roles, made.intent, q.notice, made.segments)
+    return replace(result, notice_zh=q.notice_zh), list(made.passages)
 
 
-def _whole_fields(index: Index, roles: Sequence[str], fields: Sequence[str]) -> list[tuple[Chunk, int, int]]:
-    return [
-        (c, c.start, c.end)
-        for role in roles
-        for name in fields
-        for c in index.chunks.values()
-        if c.role == role and c.field == name and c.kind != "lead"
-    ]
+def _described_roles(turn: str, index: Index, catalog: Catalog) -> tuple[str, ...]:
+    """The roles an earlier turn was about, named or described (a follow-up keeps them)."""
+    earlier = read_question(turn, catalog, max_chars=index.settings.max_question_chars)
+    return understand(earlier, retrieve(earlier.text, index, k=EVIDENCE)).roles
 
 
-def _role_overviews(index: Index, roles: Sequence[str]) -> list[tuple[Chunk, int, int]]:
-    """What a role is, for 'tell me about X' and 'X 和 Y 的区别': its heading, first duty, core goal."""
-    picked: list[tuple[Chunk, int, int]] = []
-    for role in roles:
-        chunks = [c for c in index.chunks.values() if c.role == role]
-        picked += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
-        for name in ("职责职能", "岗位描述", "目标动机"):
-            first = next((c for c in chunks if c.field == name and c.kind == "item"), None)
-            if first:
-                start, end = sentence_spans(first.text, first.start)[0]
-                picked.append((first, start, end))
-    return picked
+def _refusal(q: Question, hint: str) -> Answer:
+    lang = _lang(q)
+    text = hint if hint == ASKS_SELF[lang] else " ".join(p for p in (NOT_COVERED[lang], hint) if p)
+    return Answer(q.text, False, text, (), q.lang, q.roles, q.intent, q.notice, ((text, ()),), notice_zh=q.notice_zh)
 
 
-def _best_sentences(
-    q: Question, hits: list[Hit], index: Index, residual: list[str]
-) -> list[tuple[Chunk, int, int]]:
-    """The few sentences of the top passages that best match the question, best first."""
-    idf = index.bm25.idf
-    weights = {t: max(idf.get(t, 0.0), 0.1) for t in set(residual)}
-    total = sum(weights.values())
-    top = hits[0].score
-    scored: list[tuple[float, int, Chunk, int, int]] = []
-    for rank, hit in enumerate(hits[:_TOP_PASSAGES]):
-        for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
-            sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start].lower()
-            overlap = sum(w for t, w in weights.items() if t in sentence) / total if total else 0.0
-            scored.append((0.5 * hit.score / top + 0.5 * overlap, rank, hit.chunk, start, end))
-    scored.sort(key=lambda s: (-s[0], s[1], s[3]))
-    best = scored[0][0]
-    picked: list[tuple[Chunk, int, int]] = []
-    roles_seen: set[str | None] = set()
-    for score, _, chunk, start, end in scored:
-        if len(picked) == _MAX_SENTENCES:
-            break
-        wanted_role = chunk.role in q.roles and chunk.role not in roles_seen
-        if score >= 0.8 * best or (wanted_role and score >= 0.5 * best):
-            picked.append((chunk, start, end))
-            roles_seen.add(chunk.role)
-    return picked
+def _nearest(q: Question, evidence: Sequence[Hit]) -> str:
+    """What the article covers nearest to the question, as a follow-up question the user can ask."""
+    best = next((h.chunk for h in evidence if h.chunk.role and h.chunk.field), None)
+    if best is None:
+        return ""
+    lang = _lang(q)
+    where = group_title(best).strip("【】")
+    return NEAREST[lang].format(where=where, question=FIELD_QUESTIONS[lang].get(best.field, FIELD_QUESTIONS[lang]["职责职能"]).format(role=best.role))
 
 
-def _similar_enough(q: Question, hits: list[Hit]) -> bool:
-    similarity = max(h.similarity for h in hits[:3])
-    return similarity >= (MIN_SIMILARITY_ZH if q.lang == "zh" else MIN_SIMILARITY_EN)
-
-
-def _compose(q: Question, picked: list[tuple[Chunk, int, int]], *, covered: bool) -> Answer:
-    if not covered or not picked:
-        text = _NOT_COVERED_ZH if q.lang == "zh" else _NOT_COVERED_EN
-        return Answer(q.text, False, text, (), q.lang, q.roles, q.notice, ((text, ()),))
-    citations: list[Citation] = []
-    segments: list[tuple[str, tuple[int, ...]]] = []
-    if q.lang != "zh":
-        segments.append(("The article (in Chinese) answers this in the passages below:", ()))
-    group = None
-    for chunk, start, end in picked:
-        if (chunk.role, chunk.field) != group:
-            group = (chunk.role, chunk.field)
-            segments.append((_group_title(chunk), ()))
-        citations.append(chunk.cite(start, end))
-        segments.append((citations[-1].quote, (len(citations),)))
-    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
-    text = "\n".join(_render_segment(s, nums) for s, nums in segments)
-    return Answer(q.text, True, text, tuple(citations), q.lang, roles, q.notice, tuple(segments))
-
-
-def _group_title(chunk: Chunk) -> str:
-    if chunk.role:
-        return f"【{chunk.role} · {chunk.field}】" if chunk.field else f"【{chunk.role}】"
-    return f"【{chunk.heading.strip('【】') or '文章'}】"
+def _lang(q: Question) -> str:
+    return "zh" if q.lang == "zh" else "en"
 
 
 def _render_segment(sentence: str, numbers: tuple[int, ...]) -> str:

@@ -53,7 +53,7 @@ class Catalog:
         """Lower-cased name or alias → canonical name; an alias that two roles share is left out."""
         owners: dict[str, set[str]] = {}
         for name in self.entries:
-            for alias in _derived_aliases(name):
+            for alias in sorted(_derived_aliases(name)):
                 owners.setdefault(alias.lower(), set()).add(name)
         for article in self.articles:
             for name, names in article.aliases:
@@ -94,7 +94,7 @@ class Catalog:
             score = _similarity(query, alias)
             if score > best.get(name, 0.0):
                 best[name] = score
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         return [name for name, score in ranked[:n] if score >= 0.3]
 
     def mentions(self, text: str) -> list[str]:
@@ -102,7 +102,7 @@ class Catalog:
         lowered = text.lower()
         taken = [False] * len(lowered)
         found: list[tuple[int, str]] = []
-        for alias in sorted(self.aliases, key=len, reverse=True):
+        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
             if len(alias) < _MIN_ALIAS:
                 continue
             for m in re.finditer(re.escape(alias), lowered):

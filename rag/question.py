@@ -1,5 +1,14 @@
-"""Question understanding: the cleaned question, its language, the roles and fields it asks about, and
-whether it names things the article never speaks of. Pure functions over the question text and the catalog.
+"""Question understanding: what a question asks about, read from its own form and from the evidence.
+
+`read_question` cleans the text and finds what the question states itself: the roles it names, the fields
+its words point to, its intent. `understand` then settles the scope with the retrieved passages: a question
+that describes a role instead of naming it gets the roles its best passages vote for (by role and field,
+weighted by score), and a question that names no field gets the field the evidence favours.
+
+Intents are decided on the raw question by general question forms, in order (the first that holds wins):
+follow-up → compare → which-roles → list → specific → overview, with `specific` the deliberate fallback
+for a question with content and `overview` for a bare role name. Stop words are removed only for the
+lexical side (`content_terms`), never before the intent is read: 哪些/全部/区别 are exactly the cues.
 """
 
 from __future__ import annotations
@@ -7,31 +16,101 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
-from ingest.index import Index, tokenize
+from ingest.index import tokenize
 from rag.catalog import Catalog
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-FIELD_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "职责职能": ("职责", "职能", "负责", "做什么", "干什么", "工作内容", "干啥", "duties", "duty", "responsib", "what does"),
-    "KPI 指标": ("kpi", "考核", "指标", "绩效", "衡量", "metric", "measured", "performance"),
-    "目标动机": ("目标", "动机", "追求", "目的", "goal", "motivation", "aim", "objective"),
-    "运作手法": ("手法", "方法", "策略", "怎么做", "如何做", "做法", "怎么开展", "method", "approach", "strateg", "how do"),
-    "影响分析": ("影响", "对社会", "对自身", "职业发展", "发展方向", "晋升", "impact", "career", "society", "effect"),
+if TYPE_CHECKING:
+    from rag.retrieve import Hit
+
+Intent = Literal["list", "specific", "compare", "which_roles", "overview"]
+
+# The article's five fields and the 7.3.x roles' single body, each with the everyday words people use for it.
+FIELD_CUES: dict[str, re.Pattern[str]] = {
+    "职责职能": re.compile(
+        r"职责|职能|负责|做什么|干什么|干啥|干嘛|做啥|管什么|管啥|管哪些|工作内容|日常|主要工作|分工|任务|活儿|"
+        r"\bduties\b|\bduty\b|responsib|what (?:does|do) .* do\b|\btasks?\b|day[- ]to[- ]day|in charge of",
+        re.I,
+    ),
+    "KPI 指标": re.compile(
+        r"kpi|考核|指标|绩效|衡量|考评|评估|评价标准|达标|业绩|\bmetrics?\b|measured|\bperformance\b|evaluated|assess|"
+        r"\btargets?\b",
+        re.I,
+    ),
+    "目标动机": re.compile(r"目标|动机|追求|目的|图什么|动力|为了什么|\bgoals?\b|motivat|\baims?\b|objective|purpose|strive", re.I),
+    "运作手法": re.compile(
+        r"手法|方法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|靠什么|\bmethods?\b|"
+        r"approach|strateg|tactic|how (?:do|does) (?:they|he|she|it|a|an|the)\b.*\b(?:work|achieve|get|do|handle)",
+        re.I,
+    ),
+    "影响分析": re.compile(
+        r"影响|对社会|对自身|职业发展|发展方向|晋升|前景|前途|成长|出路|意义|贡献|\bimpact|career|society|social|"
+        r"\beffects?\b|growth|prospect|promot",
+        re.I,
+    ),
+    # fields other role documents have (a 岗位说明书's 任职资格 and 发展通道); a role without them keeps its own
+    "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif|requirement|\bskills? (?:needed|required)", re.I),
+    "发展通道": re.compile(r"发展通道|晋升|职业发展|发展方向|career path|promot", re.I),
 }
-_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "j", "eng"})
-_GENERIC_NOUNS = frozenset(
-    "大事 小事 事情 东西 时候 套路 例子 举例 门槛 好处 坏处 负面 正面 方面 情况 问题 地方 办法 内容 意思 区别 关系 "
-    "重点 特点 要求 作用 效果 价值 角度 层面 部分 环节 范围 时间 长时间 多长时间 对象 侧重点 重心 维度 文章 篇文章 "
-    "效率 提高效率 产生 形容".split()
+
+_COMPARE = re.compile(
+    r"区别|不同|差异|差别|差在|差哪|相比|比较|对比|异同|不一样|一样吗|有何不同|哪个更|谁更|相较|区分|分工|"
+    r"\bvs\.?\b|versus|differ|compar|contrast|distinguish",
+    re.I,
 )
-_GENERIC = frozenset(
-    "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 "
-    "相比 比较 异同 分别 各自 哪个 谁 job role position article company e-commerce ecommerce".split()
+# With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".
+_EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负责|谁干|\beach\b|\bboth\b|relationship|\brespectively\b", re.I)
+_JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
+_ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
+_WHICH_ROLES = re.compile(
+    rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种){_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
+    r"谁(?:负责|来|管|要|需要|会|在)|由谁|"
+    r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|\bwho (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
+    re.I,
 )
-_ANAPHORA = re.compile(r"(它|他们|她|他|该岗位|这个岗位|这个角色|该角色|这一岗位|其|那|this role|that role|\bit\b|\bthey\b|\bthem\b|\btheir\b|\bits\b)", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The article itself rather than a role: its structure, opening, conclusion, author, navigation.
+_ARTICLE = re.compile(
+    r"文章|本文|这篇|全文|整篇|作者|开头|结尾|结语|导航|章节|\bthe article\b|\bthe author\b|\bconclusion\b|\bintroduction\b|"
+    r"\bthe (?:piece|text|essay)\b|\bchapters?\b",
+    re.I,
+)
+_LIST = re.compile(
+    r"哪些|有哪几|都有|都包括|包括什么|包括哪|全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|都要|都得|几项|"
+    r"\blist\b|\ball\b|\bevery\b|\benumerate\b|\bfull\b|\bcomplete\b|what are (?:the|its|their|his|her)\b",
+    re.I,
+)
+_DRAFT = re.compile(
+    r"写|起草|拟|草拟|出一份|整理一份|jd\b|岗位说明|招聘启事|\bwrite\b|\bdraft\b|job description|job posting|job ad",
+    re.I,
+)
+_SPECIFIC = re.compile(r"多少|多久|多长|几天|几个|几次|几|何时|什么时候|是否|能否|要不要|how (?:many|much|long|often|soon)|when\b", re.I)
+_SELF = re.compile(r"我适合|适合我|我能做|我该做|我可以做|我应该选|suit me|fit me|should i (?:do|apply|choose)|am i suited", re.I)
+_ANAPHORA = re.compile(
+    r"它|他们|她|他|该岗位|这个岗位|这个角色|该角色|这一岗位|这岗|那个岗位|其|^那|那么|\bthis role\b|\bthat role\b|"
+    r"\bthis job\b|\bthat job\b|\bit\b|\bthey\b|\bthem\b|\btheir\b|\bits\b|\bhe\b|\bshe\b",
+    re.I,
+)
+# How senior the person asked about is, in everyday words; roles' own levels come from their titles.
+_SENIOR = re.compile(r"一把手|老大|总监|负责人|高管|领导|掌舵|最高|\bhead of\b|\bdirector\b|\bchief\b|\bat the (?:very )?top\b|\bcmo\b", re.I)
+_JUNIOR = re.compile(
+    r"新人|新手|初级|入门|一线|小兵|执行层|基层|助理|实习|应届|\bjunior\b|entry[- ]level|frontline|front-line|\bclerk\b|\bassistant\b",
+    re.I,
+)
+_MODES = re.compile(r"直营.*平台|平台.*直营|direct.*(?:platform|marketplace)|(?:platform|marketplace).*direct", re.I)
+LEVEL_PRIOR = 1.5  # a role at the level the question describes gets its votes multiplied by this
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+# Words that frame a question without saying what it is about; kept out of the lexical content only.
+_FRAME = frozenset(
+    "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 相比 比较 "
+    "异同 分别 各自 哪个 哪些 谁 全部 所有 列出 一下 帮 我 你 写 起草 一份 平时 日常 一般 通常 到底 究竟 呢 吗 啥 "
+    "job role roles position article company e-commerce ecommerce please tell me about list all every".split()
+)
+
+VOTE_DEPTH = 12  # the best fused passages that vote for a described role
+
 
 class EmptyQuestion(ValueError):
     """The question has no text once whitespace and control characters are removed."""
@@ -42,36 +121,88 @@ class EmptyQuestion(ValueError):
 
 @dataclass(frozen=True)
 class Question:
-    """A question as the answerer reads it."""
+    """A question as the answerer reads it: cleaned text and what its own words say."""
 
     text: str
     lang: str
-    roles: tuple[str, ...]
-    fields: tuple[str, ...]
-    notice: str | None
+    roles: tuple[str, ...]  # named in the question, or carried over from the conversation for a follow-up
+    fields: tuple[str, ...]  # fields its words point to, in the article's order
+    intent: Intent
+    named: bool  # the roles were named (in the question or the conversation), not inferred from evidence
+    about_article: bool  # asks about the article itself (its structure, opening, conclusion), no role named
+    follow_up: bool
+    asks_self: bool  # "我适合做什么": a matching question, not one for the article
+    notice: str | None  # the question was truncated (English, as `ask --json` reports it)
+    notice_zh: str | None = None  # the same for the Chinese UI
 
 
 def read_question(
-    raw: str, catalog: Catalog, *, history: Sequence[str] = (), max_chars: int = 2000
+    raw: str,
+    catalog: Catalog,
+    *,
+    history: Sequence[str] = (),
+    max_chars: int = 2000,
 ) -> Question:
-    """Clean the question and find what it asks about: roles (or those of the conversation) and fields."""
+    """Clean the question and read what it states itself: roles, fields, intent (roles from history for a follow-up)."""
     text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or ""))
     text = re.sub(r"\s+", " ", text).strip()
-    if not text:
+    if not any(ch.isalnum() for ch in text):
         raise EmptyQuestion()
-    notice = None
+    notice = notice_zh = None
     if len(text) > max_chars:
         notice = f"the question was {len(text)} characters long; only the first {max_chars} were read"
+        notice_zh = f"问题共 {len(text)} 个字符,只读取了前 {max_chars} 个。"
         text = text[:max_chars]
+    lang = detect_lang(text)
     roles = tuple(catalog.mentions(text))
-    if not roles and history and _is_follow_up(text):
-        for earlier in reversed(history):
-            if found := catalog.mentions(earlier):
-                roles = tuple(found)
-                break
-    lowered = text.lower()
-    fields = tuple(name for name, words in FIELD_KEYWORDS.items() if any(w in lowered for w in words))
-    return Question(text, detect_lang(text), roles, fields, notice)
+    follow_up = False
+    if not roles and history and is_follow_up(text):
+        roles = next((tuple(found) for turn in reversed(history) if (found := catalog.mentions(turn))), ())
+        follow_up = True
+    fields = fields_asked(text)
+    return Question(
+        text=text,
+        lang=lang,
+        roles=roles,
+        fields=fields,
+        intent=_intent(text, roles, fields),
+        named=bool(roles),
+        about_article=not roles and bool(_ARTICLE.search(text)) and not _WHICH_ROLES.search(text),
+        follow_up=follow_up,
+        asks_self=bool(_SELF.search(text)),
+        notice=notice,
+        notice_zh=notice_zh,
+    )
+
+
+def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[Sequence[Hit]] = ()) -> Question:
+    """Settle roles, fields and intent with the retrieved passages (best first): pure, no I/O.
+
+    `parts` holds the evidence of each side of a comparison that names fewer than two roles ("管仓库的和管采购的
+    有啥区别"), one list per side: each side votes for its own role."""
+    roles, fields, intent = q.roles, q.fields, q.intent
+    if q.about_article:
+        return replace(q, intent="specific", fields=())
+    level = _level_asked(q.text)
+    if intent == "compare" and len(roles) < 2 and parts:
+        roles = _side_roles(roles, parts, fields, level)
+    if not roles and intent != "which_roles":
+        roles = _voted_roles(evidence, q.fields, 2 if intent == "compare" else 1, level)
+    if intent == "compare" and len(roles) < 2:
+        intent = "list" if _LIST.search(q.text) and fields else "specific"
+    if not fields and intent == "list" and roles:
+        fields = _voted_fields(evidence, roles)
+    if intent == "list" and not fields:
+        intent = "specific"
+    return replace(q, roles=roles, fields=fields, intent=intent)
+
+
+def fields_asked(text: str) -> tuple[str, ...]:
+    """The fields a question's words point to, in the article's order; a JD request means the duties."""
+    fields = tuple(name for name, cue in FIELD_CUES.items() if cue.search(text))
+    if not fields and _DRAFT.search(text):
+        fields = ("职责职能",)
+    return fields
 
 
 def detect_lang(text: str) -> str:
@@ -79,39 +210,101 @@ def detect_lang(text: str) -> str:
     return "zh" if _CJK.search(text) else "en"
 
 
-def foreign_terms(q: Question, index: Index, catalog: Catalog) -> list[str]:
-    """Nouns of the question that the article never uses (年薪, 学历, 面试, 天气…): topics it cannot answer."""
-    if q.lang != "zh":
-        return []
-    import jieba.posseg as pseg  # loads its tagging model (~0.3 s): only questions in Chinese need it
-
-    return [
-        pair.word
-        for pair in pseg.lcut(q.text.lower())
-        if len(pair.word) >= 2
-        and pair.flag in _NOUN_TAGS
-        and pair.word not in _GENERIC_NOUNS
-        and pair.word not in index.bm25.idf
-        and pair.word not in catalog.aliases
-    ]
-
-
-def _is_follow_up(text: str) -> bool:
+def is_follow_up(text: str) -> bool:
+    """A short question, or one that points back ("那它的KPI呢", "what about its goals")."""
     short = len(text) <= 14 if detect_lang(text) == "zh" else len(text.split()) <= 7
     return short or bool(_ANAPHORA.search(text))
 
 
-def content_tokens(q: Question, catalog: Catalog) -> list[str]:
-    """The question's own content words: what is left after role names, field words and function words."""
-    text = _strip_known_words(q.text.lower(), catalog)
-    for words in FIELD_KEYWORDS.values():
-        for word in words:
-            text = text.replace(word, " ")
-    return [t for t in tokenize(text) if t not in _GENERIC and not t.isdigit()]
-
-
-def _strip_known_words(text: str, catalog: Catalog) -> str:
-    for alias in sorted(catalog.aliases, key=len, reverse=True):
+def content_terms(text: str, catalog: Catalog) -> list[str]:
+    """The question's own content words: what is left after role names, field cues and framing words."""
+    lowered = text.lower()
+    for alias in sorted(catalog.aliases, key=lambda a: (-len(a), a)):
         pattern = rf"\b{re.escape(alias)}\b" if alias.isascii() else re.escape(alias)
-        text = re.sub(pattern, " ", text)
-    return text
+        lowered = re.sub(pattern, " ", lowered)
+    for cue in (*FIELD_CUES.values(), _COMPARE, _WHICH_ROLES, _LIST, _DRAFT, _SPECIFIC):
+        lowered = cue.sub(" ", lowered)
+    # a lone Chinese character is nearly always a function word (里, 按, 得, 跟); it says nothing of the content
+    return list(
+        dict.fromkeys(t for t in tokenize(lowered) if t not in _FRAME and not t.isdigit() and not (len(t) == 1 and _CJK.match(t)))
+    )
+
+
+def comparison_sides(text: str) -> list[str]:
+    """The two (or three) things a comparison puts side by side: "A和B有啥区别" → ["A", "B"]."""
+    body = _COMPARE.split(text)[0] if _COMPARE.search(text) else text
+    sides = [s.strip() for s in _JOIN.split(body) if s and len(s.strip()) >= 2]
+    return sides[:3] if len(sides) >= 2 else []
+
+
+def role_level(name: str) -> int:
+    """A role's level from its title, as the article's ladders use it: 总监 3, 经理/主管/管理 2, the rest 1."""
+    if "总监" in name:
+        return 3
+    return 2 if re.search(r"经理|主管|管理", name) else 1
+
+
+def _level_asked(text: str) -> int | None:
+    if _SENIOR.search(text):
+        return 3
+    return 1 if _JUNIOR.search(text) else None
+
+
+def _intent(text: str, roles: Sequence[str], fields: Sequence[str]) -> Intent:
+    # "直营和平台型有啥不同" compares the article's two business models within a role, not two roles
+    between_roles = len(roles) >= 2 or not _MODES.search(text)
+    if between_roles and (
+        (_COMPARE.search(text) and (len(roles) != 1 or _JOIN.search(text))) or (len(roles) >= 2 and _EACH.search(text))
+    ):
+        return "compare"
+    if not roles and _WHICH_ROLES.search(text):
+        return "which_roles"
+    if _LIST.search(text) or (_DRAFT.search(text) and fields):
+        return "list"
+    if roles and not fields and not _SPECIFIC.search(text) and _is_bare(text, roles):
+        return "overview"
+    return "specific"
+
+
+def _is_bare(text: str, roles: Sequence[str]) -> bool:
+    """A question that is little more than a role name: "采购经理", "介绍一下采购经理", "tell me about the CMO"."""
+    rest = text.lower()
+    for role in roles:
+        rest = rest.replace(role.lower(), " ")
+    words = [t for t in tokenize(rest) if t not in _FRAME and t not in {"是", "什么", "做", "介绍", "tell", "about"}]
+    return len(words) <= 1
+
+
+def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, level: int | None = None) -> tuple[str, ...]:
+    """The `wanted` roles the best passages vote for, weighted by fused score: the asked fields' passages count
+    double, and roles at the level the question describes (一把手, 新人) count `LEVEL_PRIOR` times."""
+    votes: dict[str, float] = {}
+    for hit in evidence[:VOTE_DEPTH]:
+        if role := hit.chunk.role:
+            weight = (2.0 if hit.chunk.field in fields else 1.0) * (LEVEL_PRIOR if role_level(role) == level else 1.0)
+            votes[role] = votes.get(role, 0.0) + weight * hit.score
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(name for name, _ in ranked[:wanted])
+
+
+def _side_roles(
+    named: Sequence[str], parts: Sequence[Sequence[Hit]], fields: Sequence[str], level: int | None
+) -> tuple[str, ...]:
+    """One role per side of a comparison: the best-voted role of that side that no other side has taken."""
+    chosen = list(named)
+    for side in parts[len(named) :]:
+        ranked = _voted_roles(side, fields, 3, level)
+        pick = next((r for r in ranked if r not in chosen), None)
+        if pick:
+            chosen.append(pick)
+    return tuple(chosen)
+
+
+def _voted_fields(evidence: Sequence[Hit], roles: Sequence[str]) -> tuple[str, ...]:
+    """The field the best passages of the chosen roles fall in (by fused score); () when they name none."""
+    votes: dict[str, float] = {}
+    for hit in evidence[:VOTE_DEPTH]:
+        if hit.chunk.role in roles and hit.chunk.field:
+            votes[hit.chunk.field] = votes.get(hit.chunk.field, 0.0) + hit.score
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return (ranked[0][0],) if ranked else ()

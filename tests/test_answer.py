@@ -83,3 +83,58 @@ def test_control_characters_are_ignored(seed_index, catalog):
     plain = answer("采购经理的KPI有哪些?", seed_index, catalog)
     noisy = answer("采购经理\x00的KPI\x1b有哪些?", seed_index, catalog)
     assert noisy.citations == plain.citations
+
+
+def test_a_list_asked_in_everyday_words_gets_the_whole_field(seed_index, catalog):
+    result = answer("请把采购经理的考核项目全部列出来", seed_index, catalog)
+    assert (result.intent, result.roles) == ("list", ("采购经理",))
+    assert [c.quote.split(":")[0] for c in result.citations] == [
+        "采购成本节约率", "采购订单准时交付率", "采购商品合格率", "供应商绩效评分", "采购计划达成率",
+    ]  # fmt: skip
+
+
+def test_a_jd_request_lists_every_duty_of_the_role(seed_index, catalog, seed_article):
+    result = answer("帮我写一下库存专员的岗位职责", seed_index, catalog)
+    duties = next(s for s in seed_article.roles if s.name == "库存专员").field("职责职能")
+    assert result.intent == "list"
+    assert [c.node_id for c in result.citations] == [i.id for i in duties.items if i.kind != "lead"]
+
+
+def test_a_role_described_instead_of_named_is_found_by_its_evidence(seed_index, catalog):
+    result = answer("管仓库进出货、盘点的那个一线岗位负责什么?", seed_index, catalog)
+    assert result.covered and result.citations[0].role == "库存专员"
+
+
+def test_the_short_roles_are_answered_from_their_description(seed_index, catalog):
+    for role in ("仓储主管", "用户运营专员"):
+        result = answer(f"{role}负责什么?", seed_index, catalog)
+        assert result.covered and {(c.role, c.field) for c in result.citations} == {(role, "岗位描述")}
+
+
+def test_a_comparison_names_both_roles_and_cites_each(seed_index, catalog):
+    result = answer("采购经理跟采购员各管什么?", seed_index, catalog)
+    assert (result.intent, result.roles) == ("compare", ("采购经理", "采购员"))
+    assert [c.role for c in result.citations if c.field is None] == ["采购经理", "采购员"]  # each role's heading
+
+
+def test_which_roles_lists_each_role_with_the_sentence_that_says_it(seed_index, catalog):
+    result = answer("哪些岗位需要和供应商打交道?", seed_index, catalog)
+    assert result.intent == "which_roles"
+    assert {"采购员", "采购经理", "供应链总监"} <= set(result.roles)
+    assert all("供应商" in c.quote for c in result.citations)
+
+
+def test_a_refusal_points_to_what_the_article_covers_nearest(seed_index, catalog):
+    result = answer("采购员工资多少?", seed_index, catalog)
+    assert (result.covered, result.citations) == (False, ())
+    assert "可以问:「采购员" in result.text
+
+
+def test_asking_what_suits_me_points_to_matching(seed_index, catalog):
+    result = answer("我适合做什么岗位?", seed_index, catalog)
+    assert not result.covered and "求职匹配" in result.text
+
+
+def test_a_topic_the_article_never_covers_is_covered_where_the_article_speaks_of_it(seed_index, catalog):
+    result = answer("人力资源管理在薪酬方面做什么?", seed_index, catalog)
+    assert result.covered and "薪酬" in result.text

@@ -18,7 +18,7 @@ def test_every_rag_command_in_the_readme_exists():
 
 
 def test_readme_json_example_has_the_ask_contract_keys(seed_index, catalog):
-    from rag.__main__ import answer_json
+    from rag.answer_view import answer_json
     from rag.answer import answer
 
     example = json.loads(re.search(r"```json\n(.*?)```", README, re.S).group(1).replace("…", ""))

@@ -1,0 +1,185 @@
+"""The extractive answer, composed by intent from the article's own items, each line an exact cited span.
+
+- list: the whole field of each role (every item in article order, notes such as 红线/备注 included);
+- specific: the best sentences of the winning passages, the asked role and field first;
+- compare: each role side by side, field by field (its heading, then the best items of each field);
+- which_roles: one line per role whose passages say it, with the sentence that says it;
+- overview: the role's heading, its first duty and its goal.
+The only words not quoted from the article are group titles (【role · field】) and one framing line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.chunk import Chunk, Citation
+from ingest.index import Index
+from ingest.fields import DESCRIPTION_FIELD
+from ingest.parse import sentence_spans
+from rag.catalog import Catalog
+from rag.coverage import lexical_share
+from rag.question import Intent, Question, content_terms
+
+if TYPE_CHECKING:
+    from rag.retrieve import Hit
+
+Span = tuple[Chunk, int, int]  # a chunk and the part of it [start:end] that is quoted
+
+MAX_SENTENCES = 10
+SENTENCE_FLOOR = 0.4  # a sentence is shown when it scores at least this share of the best one
+TOP_PASSAGES = 8  # the passages a specific answer picks its sentences from
+FIELD_BONUS = 0.2
+COMPARE_FIELDS = ("职责职能", "目标动机")
+COMPARE_ITEMS = 2  # items per role and field in a comparison
+WHICH_ROLES_MAX = 8
+WHICH_ROLES_LEXICAL = 0.5  # a role is listed when its best passage holds this share of the question's content
+WHICH_ROLES_MARGIN = 0.03  # … or is this close in meaning to the best passage of any role
+
+
+@dataclass(frozen=True)
+class Composition:
+    intent: Intent
+    segments: tuple[tuple[str, tuple[int, ...]], ...]  # (text, citation numbers) — titles carry none
+    citations: tuple[Citation, ...]
+    roles: tuple[str, ...]
+    passages: tuple[Citation, ...]  # what a chat model may answer from (the extractive answer's sources)
+
+
+def compose(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> Composition:
+    """The extractive answer for a covered question whose scope `understand` has settled."""
+    match q.intent:
+        case "list":
+            spans = _whole_fields(index, catalog, q.roles[:3], q.fields)
+        case "compare":
+            spans = _comparison(q, evidence, index, catalog)
+        case "which_roles":
+            spans = _which_roles(q, evidence, index, catalog)
+        case "overview":
+            spans = _overviews(index, catalog, q.roles[:3])
+        case _:
+            spans = _best_sentences(q, evidence, index, catalog)
+    if not spans:  # e.g. a list of a field the role does not have: the best sentences instead
+        spans = _best_sentences(q, evidence, index, catalog)
+    return _render(q, spans)
+
+
+def _render(q: Question, spans: Sequence[Span]) -> Composition:
+    citations: list[Citation] = []
+    segments: list[tuple[str, tuple[int, ...]]] = []
+    if q.lang != "zh":
+        segments.append(("The article (in Chinese) answers this in the passages below:", ()))
+    group = None
+    for chunk, start, end in spans:
+        if (chunk.role, chunk.field) != group:
+            group = (chunk.role, chunk.field)
+            segments.append((group_title(chunk), ()))
+        citations.append(chunk.cite(start, end))
+        segments.append((citations[-1].quote, (len(citations),)))
+    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
+    return Composition(q.intent, tuple(segments), tuple(citations), roles, tuple(citations))
+
+
+def group_title(chunk: Chunk) -> str:
+    if chunk.role:
+        return f"【{chunk.role} · {chunk.field}】" if chunk.field else f"【{chunk.role}】"
+    return f"【{chunk.heading.strip('【】') or '文章'}】"
+
+
+def role_chunks(index: Index, catalog: Catalog, role: str) -> list[Chunk]:
+    """A role's chunks in article order, from the document the catalog gives the role."""
+    source = catalog.entries[role].article.source if role in catalog.entries else None
+    return [c for c in index.chunks.values() if c.role == role and c.source == source]
+
+
+def _whole_fields(index: Index, catalog: Catalog, roles: Sequence[str], fields: Sequence[str]) -> list[Span]:
+    spans: list[Span] = []
+    for role in roles:
+        chunks = role_chunks(index, catalog, role)
+        own = [f for f in fields if any(c.field == f for c in chunks)] or [DESCRIPTION_FIELD]
+        spans += [(c, c.start, c.end) for f in own for c in chunks if c.field == f and c.kind != "lead"]
+    return spans
+
+
+def _overviews(index: Index, catalog: Catalog, roles: Sequence[str]) -> list[Span]:
+    """What a role is: its heading, the first sentence of its first duty (or description) and of its goal."""
+    spans: list[Span] = []
+    for role in roles:
+        chunks = role_chunks(index, catalog, role)
+        spans += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+        for name in ("职责职能", DESCRIPTION_FIELD, "目标动机"):
+            first = next((c for c in chunks if c.field == name and c.kind == "item"), None)
+            if first:
+                spans.append((first, *sentence_spans(first.text, first.start)[0]))
+    return spans
+
+
+def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
+    """Each role in turn: its heading, then the asked fields whole, or else its first duties and its goal."""
+    spans: list[Span] = []
+    for role in q.roles[:3]:
+        chunks = role_chunks(index, catalog, role)
+        spans += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+        if q.fields:
+            spans += _whole_fields(index, catalog, [role], q.fields)
+            continue
+        own = [f for f in COMPARE_FIELDS if any(c.field == f for c in chunks)] or [DESCRIPTION_FIELD]
+        for name in own:
+            items = [c for c in chunks if c.field == name and c.kind == "item"][:COMPARE_ITEMS]
+            spans += [(c, c.start, c.end) for c in items]
+    return spans
+
+
+def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
+    """One passage per role that says what the question asks, best role first."""
+    terms = content_terms(q.text, catalog)
+    best: dict[str, Hit] = {}
+    asked = [h for h in evidence if h.chunk.field in q.fields] or list(evidence)
+    for hit in asked:
+        if hit.chunk.role and hit.chunk.kind not in ("heading", "lead") and hit.chunk.role not in best:
+            best[hit.chunk.role] = hit
+    if not best:
+        return []
+    top = max(h.similarity for h in best.values())
+    lexical = q.lang == "zh" and bool(terms)
+    kept = []
+    for hit in best.values():
+        share = lexical_share(hit.chunk.text, terms, index) if lexical else 0.0
+        close = hit.similarity >= top - WHICH_ROLES_MARGIN
+        # in Chinese a role is listed when its passage says it: mostly in the question's words, or some and close in meaning
+        if share >= WHICH_ROLES_LEXICAL or (close and (share > 0 or not lexical)):
+            kept.append(hit)
+    return [_best_sentence(hit.chunk, terms, index) for hit in kept[:WHICH_ROLES_MAX]]
+
+
+def _best_sentence(chunk: Chunk, terms: Sequence[str], index: Index) -> Span:
+    spans = sentence_spans(chunk.text, chunk.start)
+    scored = [(lexical_share(chunk.text[s - chunk.start : e - chunk.start], terms, index), -n, s, e) for n, (s, e) in enumerate(spans)]
+    _, _, start, end = max(scored)
+    return chunk, start, end
+
+
+def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
+    """The few sentences of the top passages that best match the question, best first.
+
+    Each sentence scores by its passage's fused rank and by how much of the question's content it holds; a
+    sentence of an asked field gets `FIELD_BONUS`, so "做什么" prefers duties yet a method that holds what was
+    asked (薪酬) still wins over a duty that does not."""
+    hits = [h for h in evidence if h.chunk.kind not in ("heading", "lead")] or list(evidence)
+    hits = ([h for h in hits if h.chunk.role in q.roles] if q.roles else hits) or hits
+    hits = hits[:TOP_PASSAGES]
+    if not hits:
+        return []
+    terms = content_terms(q.text, catalog)
+    top = hits[0].score
+    scored: list[tuple[float, int, int, Span]] = []
+    for rank, hit in enumerate(hits):
+        bonus = FIELD_BONUS if hit.chunk.field in q.fields else 0.0
+        for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
+            sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start]
+            overlap = lexical_share(sentence, terms, index) if terms else 0.0
+            scored.append((0.5 * hit.score / top + 0.5 * overlap + bonus, rank, start, (hit.chunk, start, end)))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    floor = SENTENCE_FLOOR * scored[0][0]
+    return [span for score, _, _, span in scored[:MAX_SENTENCES] if score >= floor]

@@ -1,0 +1,132 @@
+"""Whether the article covers a question, from calibrated signals rather than from words it happens to lack.
+
+A question is about the article when its best passages are close to it in meaning (dense similarity) and
+hold what it asks about (the share of its content-term weight, by the article's own IDF, that the best
+passages contain). It is not, whatever the similarity, when it asks about a topic a role article never
+treats — pay, working hours, education and certificates, location, headcount, interviews, named companies —
+and the best passages do not speak of that topic either (HR's 薪酬福利管理 duty is about pay and is covered).
+
+The signals are combined by a logistic model fitted on the dev split of `evals/` (`python -m evals
+--calibrate`), one per language, its weights and threshold kept in `rag/calibration.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.index import Index, tokenize
+from rag.catalog import Catalog
+from rag.question import Question, content_terms
+
+if TYPE_CHECKING:
+    from rag.retrieve import Hit
+
+CALIBRATION = Path(__file__).with_name("calibration.json")
+BEST_PASSAGES = 3
+
+# Topics an article on what roles do never covers; a question about one is covered only when the passages
+# it retrieves speak of the topic themselves.
+TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
+    "薪酬待遇": re.compile(
+        r"工资|薪资|薪水|薪酬|月薪|年薪|底薪|待遇|奖金|提成|年终奖|分红|挣多少|赚多少|拿多少|多少钱|赚钱|五险一金|公积金|"
+        r"salary|salaries|\bpay\b|get paid|\bpaid (?:well|much|monthly)|wages?\b|bonus|commission|\bearn|compensation",
+        re.I,
+    ),
+    "工作时间与用工条件": re.compile(
+        r"上班|下班|加班|双休|单休|大小周|996|作息|几点|工作时长|几天班|每天几个小时|一天几个小时|倒班|夜班|年假|请假|试用期|"
+        r"overtime|working hours|work hours|hours (?:a|per) (?:day|week)|weekends?\b|\bshifts? work|vacation|annual leave|"
+        r"days off|probation",
+        re.I,
+    ),
+    "学历证书": re.compile(
+        r"学历|本科|硕士|研究生|博士|大专|专科|什么专业|专业要求|专业毕业|证书|资格证|执业证|从业证|上岗证|考证|考个\S{0,4}证|什么证|文凭|"
+        r"\bdegree|diploma|certificat|licen[cs]e|\bmajor\b|bachelor|master'?s",
+        re.I,
+    ),
+    "年龄性别": re.compile(r"年龄|年纪|岁数|\d+岁|男生|女生|男的|女的|性别|\bage\b|how old|gender", re.I),
+    "工作地点": re.compile(r"城市|在哪上班|在哪里上班|工作地点|办公地点|哪个城市|\bcity\b|\bcities\b|location|relocat|remote", re.I),
+    "招聘人数": re.compile(r"招多少人|招几个|编制|名额|招聘人数|多少个人|headcount|how many (?:people|staff|employees)", re.I),
+    "面试": re.compile(r"面试|笔试|面经|interview", re.I),
+    "具体公司": re.compile(
+        r"淘宝|天猫|京东|拼多多|抖音|快手|亚马逊|阿里巴巴|阿里|腾讯|美团|唯品会|小红书|得物|"
+        r"amazon|alibaba|taobao|tmall|jd\.com|pinduoduo|shopee|ebay|walmart|tiktok|shopify",
+        re.I,
+    ),
+}
+
+
+# A company the article names in passing (抖音 as a channel) is covered only where the best passages speak of it.
+NAMED_ONLY = frozenset({"具体公司"})
+
+
+@dataclass(frozen=True)
+class CoverageSignals:
+    similarity: float  # best cosine (e5) between the question and its top passages
+    content: float  # share of the question's content-term weight found in its best passages (1.0 with no terms)
+    known: float  # share of that weight made of words the article uses at all (1.0 with no terms)
+    named: bool  # the question names a role (or the conversation did)
+    topics: tuple[str, ...]  # topics the article never covers that the question asks about and the passages lack
+
+    def features(self) -> list[float]:
+        return [self.similarity, self.content, self.known, float(self.named)]
+
+
+def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> CoverageSignals:
+    """The signals for one question and the passages retrieved for it (best first)."""
+    best = evidence[:BEST_PASSAGES]
+    passages = " ".join(h.chunk.embed_text.lower() for h in best)
+    terms = content_terms(q.text, catalog)
+    weights = {t: index.bm25.idf.get(t, _unseen_idf(index)) for t in terms}
+    total = sum(weights.values())
+    content = sum(w for t, w in weights.items() if t in passages) / total if total else 1.0
+    known = sum(w for t, w in weights.items() if t in index.bm25.idf) / total if total else 1.0
+    retrieved = " ".join(h.chunk.text.lower() for h in evidence)
+    topics = tuple(
+        name
+        for name, cue in TOPICS_NOT_COVERED.items()
+        if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
+    )
+    similarity = max((h.similarity for h in best), default=0.0)
+    return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
+
+
+def is_covered(signals: CoverageSignals, lang: str) -> bool:
+    """The calibrated decision: a topic the article never covers refuses; else the fitted model decides."""
+    if signals.topics:
+        return False
+    model = calibration().get("zh" if lang == "zh" else "en")
+    if model is None:
+        return True
+    z = model["bias"] + sum(w * x for w, x in zip(model["weights"], signals.features()))
+    return 1.0 / (1.0 + math.exp(-z)) >= model["threshold"]
+
+
+@cache
+def calibration() -> dict:
+    """The fitted models by language ({"weights", "bias", "threshold"}); empty when none was fitted."""
+    if not CALIBRATION.is_file():
+        return {}
+    return json.loads(CALIBRATION.read_text(encoding="utf-8"))
+
+
+def _unseen_idf(index: Index) -> float:
+    """A word the article never uses weighs as much as its rarest word."""
+    return max(index.bm25.idf.values(), default=1.0)
+
+
+def lexical_share(text: str, terms: Sequence[str], index: Index) -> float:
+    """Share of the terms' IDF weight that `text` contains (for which-roles: does a passage say it?)."""
+    weights = {t: index.bm25.idf.get(t, _unseen_idf(index)) for t in terms}
+    total = sum(weights.values())
+    lowered = text.lower()
+    return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0
+
+
+__all__ = ["CoverageSignals", "coverage_signals", "is_covered", "lexical_share", "TOPICS_NOT_COVERED", "tokenize"]

@@ -1,0 +1,64 @@
+"""rag.question: intent from general question forms, roles named or carried over, fields from everyday words."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.question import EmptyQuestion, comparison_sides, content_terms, read_question, role_level
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("采购经理的KPI有哪些?", "list"),
+        ("请把采购经理的考核项目全部列出来", "list"),
+        ("List all of the buyer's KPIs", "list"),
+        ("帮我写一下库存专员的岗位职责", "list"),
+        ("采购经理和采购员有什么区别?", "compare"),
+        ("采购经理跟采购员各管什么?", "compare"),
+        ("How is the purchasing manager different from the buyer?", "compare"),
+        ("哪些岗位需要和供应商打交道?", "which_roles"),
+        ("Which roles are measured on return rates?", "which_roles"),
+        ("商家合规专员收到投诉后多久要完成调查?", "specific"),
+        ("采购经理", "overview"),
+        ("介绍一下采购经理", "overview"),
+        ("直营和平台型电商里,库存管理经理的工作有啥不一样?", "specific"),  # the two business models, one role
+    ],
+)
+def test_intent_comes_from_the_question_form(catalog, question, intent):
+    assert read_question(question, catalog).intent == intent
+
+
+def test_fields_from_everyday_words_and_a_jd_request_means_the_duties(catalog):
+    assert read_question("采购员平时都干啥?", catalog).fields == ("职责职能",)
+    assert read_question("采购员是怎么被考评的", catalog).fields == ("KPI 指标",)
+    assert read_question("做采购员以后前途怎么样?", catalog).fields == ("影响分析",)
+    assert read_question("帮我写采购员的JD", catalog).fields == ("职责职能",)
+
+
+def test_a_follow_up_keeps_the_role_of_the_conversation_and_a_new_question_does_not(catalog):
+    follow = read_question("那它的KPI呢?", catalog, history=["库存专员主要负责什么?"])
+    assert (follow.roles, follow.named, follow.follow_up) == (("库存专员",), True, True)
+    fresh = read_question("哪些岗位需要和供应商打交道,请详细说明每一个岗位的具体情况", catalog, history=["库存专员主要负责什么?"])
+    assert (fresh.roles, fresh.follow_up) == ((), False)
+
+
+def test_a_comparison_of_described_roles_is_split_into_its_sides():
+    assert comparison_sides("管仓库进出货的人和管采购谈判的人有啥区别?") == ["管仓库进出货的人", "管采购谈判的人有啥"]
+    assert comparison_sides("采购经理有什么职责?") == []
+
+
+def test_content_terms_leave_out_role_names_cues_and_function_words(catalog):
+    assert content_terms("采购员跟厂家打交道要注意啥?", catalog) == ["厂家", "交道", "打交道", "注意"]
+
+
+def test_role_levels_follow_the_titles():
+    assert [role_level(r) for r in ("电商运营总监", "采购经理", "仓储主管", "电商财务管理", "采购员", "电商数据分析师")] == [
+        3, 2, 2, 2, 1, 1,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u200b\u200b", "???", "!!!。。。", "😀🎉"])
+def test_a_question_without_any_letter_or_character_is_empty(catalog, question):
+    with pytest.raises(EmptyQuestion):
+        read_question(question, catalog)
