@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.index import Index
+from ingest.parse import source_text
 from rag.answer import Answer, answer
 from rag.catalog import Catalog
 
@@ -49,7 +50,7 @@ def run_ask_cases(cases: list[dict], index: Index, catalog: Catalog, corpus_dir:
         exact = 0
         for c in result.citations:
             if c.source not in texts:
-                texts[c.source] = (corpus_dir / c.source.removeprefix("corpus/")).read_text(encoding="utf-8")
+                texts[c.source] = source_text(corpus_dir / c.source.removeprefix("corpus/"))
             exact += texts[c.source][c.start : c.end] == c.quote
         outcomes.append(
             AskOutcome(

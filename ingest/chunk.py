@@ -2,7 +2,8 @@
 
 A chunk's `text` is always `article.text[start:end]`, the span a citation quotes. What gets embedded is
 `embed_text`: the same text behind a heading such as `【2.1 电商运营总监】KPI 指标:`, so that a passage
-like 注意监管…, which repeats word for word in several roles, is still found under the right role.
+like 注意监管…, which repeats word for word in several roles, is still found under the right role. A table
+row's heading adds the table's header (`【3 直播主播】KPI 指标(指标 | 目标):`), so its cells read as what they are.
 A `Citation` is a span of a chunk's source: the light type every answer, draft and match hands out.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest.parse import Article, Field, Item, Section, sentence_spans
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 MAX_CHARS = 320
 
 
@@ -90,8 +91,10 @@ def _heading_chunk(article: Article, section: Section) -> Chunk:
 def _item_chunks(article: Article, section: Section, fld: Field, item: Item) -> list[Chunk]:
     role = section.name if section.kind == "role" else None
     field = fld.name if section.kind == "role" else None
-    title = f"{section.id} {section.name}" if section.kind == "role" else section.name
+    title = f"{section.id} {section.name}" if section.kind == "role" and section.id != section.name else section.name
     heading = f"【{title}】{fld.name}:" if field else f"【{title}】"
+    if item.cells and item.label:  # a table row: its header says what each cell is
+        heading = f"{heading[:-1]}({item.label}):" if field else f"{heading}{item.label}:"
     parts = _parts(item)
     return [
         Chunk(

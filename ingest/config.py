@@ -33,7 +33,7 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROLEGUIDE_", frozen=True)
 
-    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="folder of .txt/.md articles to index")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="folder of .txt, .md and .docx role documents to index")
     data_dir: Path = Field(PROJECT_ROOT / ".roleguide", description="embedded Chroma store and embedding cache")
     embeddings: str = Field(
         "default",

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.parse import FIELD_NAMES, CorpusFormatError, load_corpus, parse_article, read_article
+from ingest.parse import (
+    FIELD_NAMES,
+    CorpusFormatError,
+    load_corpus,
+    parse_article,
+    read_article,
+)
 from tests.conftest import SEED, SEED_SOURCE, load_cases
+
+SEED_NODES = Path(__file__).parent / "fixtures" / "seed_nodes.tsv"
 
 ROLES = [
     "电商运营总监", "电商运营经理", "电商运营专员", "商家运营经理", "商家合规专员", "市场推广专员", "电商推广专员",
@@ -20,6 +28,21 @@ ROLES = [
 
 def test_finds_exactly_the_thirty_roles_in_order(seed_article):
     assert [s.name for s in seed_article.roles] == ROLES
+
+
+def test_every_node_id_and_span_is_as_before_the_layout_parser(seed_article, seed_text):
+    """The tree of the shipped article, node by node, as dumped from the parser before issue 14 (PARSER_VERSION 4)."""
+    rows = []
+    for s in seed_article.sections:
+        rows.append(
+            f"section\t{s.id}\t{s.kind}\t{s.name}\t{s.subtitle or ''}\t{s.chapter or ''}\t{s.group or ''}\t"
+            f"{s.mode or ''}\t{s.start}\t{s.end}"
+        )
+        for f in s.fields:
+            rows.append(f"field\t{f.id}\t{f.name}\t{f.start}\t{f.end}")
+            rows += [f"item\t{i.id}\t{i.kind}\t{i.label or ''}\t{i.start}\t{i.end}" for i in f.items]
+    assert rows == SEED_NODES.read_text(encoding="utf-8").splitlines()
+    assert parse_article(seed_text, SEED_SOURCE).title == seed_text.splitlines()[0]  # without the metadata file
 
 
 def test_twenty_seven_roles_carry_all_five_fields_and_three_are_descriptions(seed_article):
@@ -121,7 +144,7 @@ def test_metadata_beside_the_article(seed_article):
     [
         (b"", "the file is empty"),
         (b"\xff\xfe\x00broken", "not UTF-8"),
-        ("只是一段没有编号小节的文字。\n".encode(), "no numbered role sections"),
+        ("只是一段没有编号小节的文字。\n".encode(), "no role sections were found"),
     ],
 )
 def test_bad_corpus_files_are_skipped_with_a_reason(tmp_path: Path, content: bytes, reason: str):
