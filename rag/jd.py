@@ -1,14 +1,17 @@
 """Role → job description (岗位说明书) and KPI sheet (KPI 考核表), every line cited by its span in the article.
 
-Everything comes from the parsed tree. Duties are the sentences of 职责职能 (or 岗位描述 for the 7.3.x roles);
-reporting lines, abilities and career paths are the clauses that name them (承接/配合/对接/汇报…, 具备/熟悉…,
-职业发展/晋升); KPI rows are the items of KPI 指标. A section the article has no material for is left out.
-A bullet's text is its quote with connective openings (此外, 他们需要…) and trailing separators trimmed; its
-citations are the exact spans.
-
-Company type: a clause that opens with 直营电商… or 平台型电商… (after an optional `注意:`-style label) is
-addressed to that model, and so are the clauses after it in the same sentence; 直营 / 平台型 drop what is
-addressed to the other model, 通用 keeps everything.
+The 岗位说明书 has the standard sections, always all of them (`SECTION_TITLES`); where the article says
+nothing, a section (or a line of 岗位基本信息) says so — 原文未提及,请补充 — instead of borrowing other text:
+- 岗位基本信息: 岗位名称 (the heading), 所属部门 (the chapter, unless it is a catch-all such as 其他…),
+  直接上级 and 下属 (`rag.relations`), and the company type where the headings state it;
+- 岗位目的: the 核心目标 sentence of 目标动机; 岗位职责: the sentences of 职责职能 (or 岗位描述), except
+  those about another role;
+- 任职资格: the role's own `任职资格` field where the document has one; otherwise the clauses that ask for an
+  ability (需具备…能力 / 要求具备… / 需熟悉… and what follows them in the sentence), never what the job lets one
+  develop (可培养… / 能够… / 提升…) nor methods; 学历 and experience: the article gives none;
+- 工作关系: 内部 / 外部 sentences (`rag.relations`); 考核指标: the KPI rows and notes (`rag.kpi`);
+- 发展通道: the role's `发展通道` field, else the clauses on 职业发展 / 晋升.
+The user's 补充要求 come last, marked as theirs, and are checked for discriminatory requirements (`rag.fairness`).
 """
 
 from __future__ import annotations
@@ -17,61 +20,43 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
-from typing import Literal
 
-from ingest.parse import DESCRIPTION_FIELD, Field, Item, sentence_spans
 from ingest.chunk import Citation
+from ingest.parse import DESCRIPTION_FIELD, Item, sentence_spans
 from rag.catalog import Catalog, RoleEntry
+from rag.fairness import Concern, check_lines
+from rag.jd_text import (
+    COMPANY_TYPES,
+    Bullet,
+    CompanyType,
+    cite,
+    display,
+    field_items,
+    heading_citation,
+    item_parts,
+    part_bullet,
+    parts,
+    silent,
+    subject_role,
+)
+from rag.kpi import KpiSheet, edit_sheet, kpi_sheet
+from rag.relations import reporting_lines, working_relations
 
-CompanyType = Literal["直营", "平台型", "通用"]
-COMPANY_TYPES: tuple[CompanyType, ...] = ("直营", "平台型", "通用")
-
-BASIC_INFO, PURPOSE, DUTIES, REQUIREMENTS = "岗位基本信息", "岗位目的", "岗位职责", "任职要求"
-KPIS, CAREER, USER_EXTRA = "考核指标", "发展通道", "补充要求（用户填写）"
-
+BASIC_INFO, PURPOSE, DUTIES, QUALIFICATIONS = "岗位基本信息", "岗位目的", "岗位职责", "任职资格"
+RELATIONS, KPIS, CAREER = "工作关系", "考核指标", "发展通道"
+SECTION_TITLES = (BASIC_INFO, PURPOSE, DUTIES, QUALIFICATIONS, RELATIONS, KPIS, CAREER)
+USER_EXTRA = "补充要求（用户填写）"
 KPI_FIELD = "KPI 指标"
+
 _DUTY_FIELDS = ("职责职能", DESCRIPTION_FIELD)
-_RELATION_FIELDS = ("职责职能", DESCRIPTION_FIELD, "运作手法")
-_RELATION = re.compile(r"承接|配合|需按|对接(?![、,，选])|汇报|上报|法务部")  # not 订单对接、… nor 对接选项
-_SUBJECT = re.compile(r"^([^,，:：需]{2,10})需")  # "运营经理需配合…": a clause about another role
-_ABILITY = re.compile(r"具备|熟悉|精通|掌握|培养[^,，。;；]*(?:能力|意识|思维)")
-_CAREER = re.compile(r"职业发展|晋升")
-_MODE_WORDS = {"直营电商": "直营", "平台型电商": "平台型", "平台电商": "平台型"}
-_MODE_LEAD = re.compile(r"(?:[^,，:：]{1,24}[:：])?\s*(直营电商|平台型电商|平台电商)")
-_CLAUSE_END = ",，;；。!！?？"
-_OPENERS, _CLOSERS = "(（“‘《", ")）”’》"
-# Openings a bullet does without: 此外, / 他们还需要 / 电商物流管理岗位能够 / 电商运营经理的另一项重要职责是
-_OPENING = re.compile(
-    r"^(?:[^,，。]{0,24}?的另一项重要职责是"
-    r"|(?:(?:此外|同时|另外|因此)[,，]?)?(?:(?:他们|她们|这一角色|[^,，。]{0,10}?岗位)(?=还|可|能够|需|要求))?"
-    r"还?(?:可|能够)?(?:需要|需(?!求)|要求从业者|要求(?=具备))?)"
-)
-_LABEL_END = re.compile(r"[^:：]*[:：]\s*")
-_TRAILING = " \t,，;；:：、。"
+_ABILITY_FIELDS = ("影响分析", "职责职能", DESCRIPTION_FIELD, "目标动机")  # never 运作手法: methods
 _DESCRIPTION_PREAMBLE = re.compile(r"[^。;；]*?[:：](?=负责)")  # 7.3.x: "如果以上…不够明确,补充:负责…"
-_CHAPTER_SUFFIX = re.compile(r"(?:序列)?(?:相关)?(?:角色|岗位)?(?:深度)?解析$")
-# A target is a number with a comparator, a percent sign or 以上/以下/以内; 满分100分 and 满1年 are not targets.
-_TARGET = re.compile(
-    r"(?<![满\d.])(?<!满分)(?P<cmp>[≤≥<>＜＞])?\d+(?:\.\d+)?(?P<pct>[%％])?"
-    r"(?:个工作日|小时|天|次|倍|分)?(?P<bound>以上|以下|以内)?"
-)
-_PERIOD = re.compile(r"月度|每月|季度|年度|每年|(?<![\d半])年|月")
-_PERIOD_NAMES = {"月度": "月度", "每月": "月度", "月": "月度", "季度": "季度", "年度": "年度", "每年": "年度", "年": "年度"}
-
-
-class NoKpi(LookupError):
-    """The article gives the role no KPI 指标 (the three 7.3.x roles have only a 岗位描述)."""
-
-    def __init__(self, role: str) -> None:
-        super().__init__(f"the article gives no KPI 指标 for {role}; draft its job description instead (jd {role})")
-        self.role = role
-
-
-@dataclass(frozen=True)
-class Bullet:
-    text: str
-    citations: tuple[Citation, ...]
-    user_supplied: bool = False  # the user's own 补充要求: no citation, rendered as the user's line
+_CHAPTER_SUFFIX = re.compile(r"(?:核心)?(?:岗位)?(?:序列)?(?:相关)?(?:角色|岗位)?(?:深度)?解析$")
+_ASKS = re.compile(r"需要|需(?!求)|要求|必须")
+_GROWS = re.compile(r"(?<![认许])可(?!靠|视)|能够|培养|提升|保持|积累|得到|奠定|打下|延伸|晋升")
+_ABILITY_VERB = re.compile(r"具备|熟悉|精通|掌握")
+_ABILITY_NOUN = re.compile(r"能力|知识|思维|技能|功底|素养|视野|眼光")
+_CAREER = re.compile(r"职业发展|晋升")
 
 
 @dataclass(frozen=True)
@@ -81,41 +66,13 @@ class JdSection:
 
 
 @dataclass(frozen=True)
-class KpiRow:
-    name: str
-    definition: str  # the item's own text after the name
-    target: str  # the numbers the article gives in the item (≤30天、35%), "" if none
-    redline: str  # the 红线 the article attaches to this metric, "" if none
-    period: str  # 月度 | 季度 | 年度 where the name or text states it, else ""
-    weight: int  # percent; the article gives no weights, so an equal split labelled 建议 (editable)
-    citations: tuple[Citation, ...]
-
-
-@dataclass(frozen=True)
-class KpiSheet:
-    role: str
-    source_title: str
-    rows: tuple[KpiRow, ...]
-    notes: tuple[Bullet, ...]  # the KPI field's notes (红线指标 / 核心红线 / 备注) not attached to a row
-
-
-@dataclass(frozen=True)
 class JobDescription:
     role: str
     company_type: CompanyType
     source_title: str
     sections: tuple[JdSection, ...]
-    kpi: KpiSheet | None  # the same KPI rows as the 考核指标 section, for renderers that draw a table
-
-
-@dataclass(frozen=True)
-class _Part:
-    """One sentence of an item, reduced to the clauses that apply to the company type."""
-
-    start: int
-    end: int
-    clauses: tuple[tuple[int, int], ...]
-    whole: bool  # every clause applies: the part is the whole sentence
+    kpi: KpiSheet  # the 考核指标 as a sheet, for renderers that draw a table (and the user's edits)
+    concerns: tuple[Concern, ...] = ()  # discriminatory 补充要求 lines, with the law each conflicts with
 
 
 def draft_jd(
@@ -129,71 +86,53 @@ def draft_jd(
     if company_type not in COMPANY_TYPES:
         raise ValueError(f"company type must be one of {', '.join(COMPANY_TYPES)}, not {company_type!r}")
     entry = catalog.role(role)
-    kpi_field = entry.section.field(KPI_FIELD)
-    kpi = _kpi_sheet(entry, kpi_field) if kpi_field else None
-    sections = (
+    duties = _duties(entry, catalog, company_type)
+    kpi = kpi_sheet(entry, entry.section.field(KPI_FIELD), duties)
+    sections = [
         JdSection(BASIC_INFO, _basic_info(entry, catalog, company_type)),
         JdSection(PURPOSE, _purpose(entry)),
-        JdSection(DUTIES, _duties(entry, company_type)),
-        JdSection(REQUIREMENTS, _requirements(entry, company_type)),
-        JdSection(KPIS, _kpi_bullets(kpi) if kpi else ()),
+        JdSection(DUTIES, duties or (silent(),)),
+        JdSection(QUALIFICATIONS, _qualifications(entry, company_type)),
+        JdSection(RELATIONS, working_relations(entry, catalog, company_type)),
+        JdSection(KPIS, _kpi_bullets(kpi)),
         JdSection(CAREER, _career(entry, company_type)),
-        JdSection(USER_EXTRA, tuple(_user_lines(extra))),
-    )
-    return JobDescription(entry.name, company_type, entry.article.title, tuple(s for s in sections if s.items), kpi)
+    ]
+    lines = [line.strip() for text in extra for line in text.splitlines() if line.strip()]
+    if lines:
+        sections.append(JdSection(USER_EXTRA, tuple(Bullet(line, (), user_supplied=True) for line in lines)))
+    concerns = tuple(check_lines(lines))
+    return JobDescription(entry.name, company_type, entry.article.title, tuple(sections), kpi, concerns)
 
 
 def draft_kpi_sheet(role: str, catalog: Catalog) -> KpiSheet:
-    """The KPI 考核表 for a role: one row per KPI item; `NoKpi` if the article gives the role none."""
+    """The KPI 考核表 for a role: one row per KPI item; without KPI 指标, no rows, a note and the role's duties."""
     entry = catalog.role(role)
-    field = entry.section.field(KPI_FIELD)
-    if field is None:
-        raise NoKpi(entry.name)
-    return _kpi_sheet(entry, field)
+    return kpi_sheet(entry, entry.section.field(KPI_FIELD), _duties(entry, catalog, "通用"))
 
 
-def _cite(entry: RoleEntry, node_id: str, field: str | None, start: int, end: int) -> Citation:
-    text = entry.article.text
-    return Citation(entry.article.source, node_id, entry.name, field, start, end, text[start:end])
-
-
-def _field_items(entry: RoleEntry, names: Iterable[str], label: str | None = None) -> Iterator[tuple[str, Item]]:
-    """(field name, item) for the items of these fields, intro lines left out; only those labelled `label` if given."""
-    for name in names:
-        field = entry.section.field(name)
-        for item in field.items if field else ():
-            if item.kind != "lead" and (label is None or item.label == label):
-                yield name, item
+def with_edits(jd: JobDescription, table: Sequence[Sequence[object]]) -> JobDescription:
+    """The draft with its KPI sheet as the user edited it in a table (`rag.kpi.edit_sheet`; `KpiTableError`)."""
+    return replace(jd, kpi=edit_sheet(jd.kpi, table))
 
 
 def _basic_info(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tuple[Bullet, ...]:
     section = entry.section
-    heading = _cite(entry, section.id, None, section.start, section.start + len(section.heading))
     name = f"{section.name}（{section.subtitle}）" if section.subtitle else section.name
-    bullets = [Bullet(f"岗位名称：{name}", (heading,))]
-    if section.chapter:
-        bullets.append(Bullet(f"所属序列：{_short_chapter(section.chapter)}", (_chapter_citation(entry) or heading,)))
-    if mode := section.mode:
-        bullets.append(Bullet(f"适用模式：{mode}", (heading,)))
-    relations = _matching_clauses(entry, _field_items(entry, _RELATION_FIELDS), _RELATION, company_type)
-    bullets += [
-        Bullet(f"汇报/协作关系：{b.text}", b.citations)
-        for b in relations
-        if _subject_role(b.citations[0].quote, catalog) in (None, entry.name)
-    ]
+    bullets = [Bullet(f"岗位名称: {name}", (heading_citation(entry),)), _department(entry)]
+    bullets += reporting_lines(entry, catalog, company_type)
+    if section.mode:
+        bullets.append(Bullet(f"适用模式: {section.mode}", (heading_citation(entry),)))
     return tuple(bullets)
 
 
-def _subject_role(clause: str, catalog: Catalog) -> str | None:
-    """The role a clause is about when it opens with one ("运营经理需配合…" in a note shared by two roles)."""
-    m = _SUBJECT.match(clause)
-    return catalog.find(m.group(1)) if m else None
-
-
-def _short_chapter(chapter: str) -> str:
-    """二、供应链与采购相关岗位解析 → 供应链与采购; 电商物流管理(岗位解析):高效配送的组织者 → 电商物流管理."""
-    head = re.split(r"[(（:：]", chapter, maxsplit=1)[0].strip()
-    return _CHAPTER_SUFFIX.sub("", head) or head
+def _department(entry: RoleEntry) -> Bullet:
+    """所属部门 from the chapter's name (二、供应链与采购相关岗位解析 → 供应链与采购); a catch-all chapter names none."""
+    chapter = entry.section.chapter
+    head = re.split(r"[(（:：]", chapter, maxsplit=1)[0].strip() if chapter else ""
+    department = _CHAPTER_SUFFIX.sub("", head) or head
+    if not department or department.startswith("其他"):
+        return silent("所属部门: ")
+    return Bullet(f"所属部门: {department}(原文章节:{chapter})", (_chapter_citation(entry) or heading_citation(entry),))
 
 
 def _chapter_citation(entry: RoleEntry) -> Citation | None:
@@ -204,181 +143,84 @@ def _chapter_citation(entry: RoleEntry) -> Citation | None:
     )
     if chapter is None:
         return None
-    return replace(_cite(entry, chapter.id, None, chapter.start, chapter.start + len(chapter.heading)), role=None)
+    return replace(cite(entry, chapter.id, None, chapter.start, chapter.start + len(chapter.heading)), role=None)
 
 
 def _purpose(entry: RoleEntry) -> tuple[Bullet, ...]:
     field = entry.section.field("目标动机")
     item = next((i for i in field.items if i.kind == "item"), None) if field else None
     if item is None:
-        return ()
+        return (silent(),)
     spans = sentence_spans(item.text, item.start)
     start, end = next((s for s in spans if "核心目标" in entry.article.text[s[0] : s[1]]), spans[0])
-    return (Bullet(_display(entry.article.text[start:end]), (_cite(entry, item.id, field.name, start, end),)),)
+    return (Bullet(display(entry.article.text[start:end]), (cite(entry, item.id, field.name, start, end),)),)
 
 
-def _duties(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
+def _duties(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tuple[Bullet, ...]:
+    """The duty sentences, without the article's remark about itself (备注) and those about another role."""
     bullets = []
-    for name, item in _field_items(entry, _DUTY_FIELDS):
-        if item.label == "备注":  # the article's remark about itself, not a duty
+    for name, item in field_items(entry, _DUTY_FIELDS):
+        if item.label == "备注":
             continue
-        text, start = item.text, item.start
-        if name == DESCRIPTION_FIELD and (m := _DESCRIPTION_PREAMBLE.match(text)):
-            text, start = text[m.end() :], start + m.end()
-        for part in _parts(text, start, company_type):
-            if bullet := _part_bullet(entry, item.id, name, part):
+        offset = m.end() if name == DESCRIPTION_FIELD and (m := _DESCRIPTION_PREAMBLE.match(item.text)) else 0
+        for part in parts(item.text[offset:], item.start + offset, company_type):
+            about = subject_role(entry.article.text[part.start : part.end], catalog)
+            if about in (None, entry.name) and (bullet := part_bullet(entry, item.id, name, part)):
                 bullets.append(bullet)
     return tuple(bullets)
 
 
-def _part_bullet(entry: RoleEntry, node_id: str, field: str, part: _Part) -> Bullet | None:
-    """The whole sentence, or its applicable clauses: one citation per run of adjacent clauses."""
-    runs: list[tuple[int, int]] = []
-    if part.whole:
-        runs.append((part.start, part.end))
-    else:
-        for start, end in part.clauses:
-            if runs and len(entry.article.text[runs[-1][1] : start].strip()) <= 1:  # only a separator between
-                runs[-1] = (runs[-1][0], end)
-            else:
-                runs.append((start, end))
-    if not runs:
-        return None
-    text = "，".join(_display(entry.article.text[s:e]) for s, e in runs)
-    return Bullet(text, tuple(_cite(entry, node_id, field, s, e) for s, e in runs))
+def _stated(entry: RoleEntry, field: str) -> tuple[Bullet, ...]:
+    """The items of a field the document has (任职资格, 发展通道), a cited line each; a silent line if it is empty."""
+    items = field_items(entry, (field,))
+    return tuple(Bullet(display(i.text), (cite(entry, i.id, f, i.start, i.end),)) for f, i in items) or (silent(),)
+
+
+def _qualifications(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
+    if entry.section.field(QUALIFICATIONS):
+        return _stated(entry, QUALIFICATIONS)
+    abilities = tuple(_ability_clauses(entry, field_items(entry, _ABILITY_FIELDS), company_type))
+    return abilities + (silent("学历、专业与工作经验: "),) if abilities else (silent(),)
+
+
+def _ability_clauses(
+    entry: RoleEntry, items: Iterable[tuple[str, Item]], company_type: CompanyType
+) -> Iterator[Bullet]:
+    """Clauses that ask for an ability: 具备/熟悉/精通/掌握…, or 需要…能力/知识 in one clause; a clause with no
+    asking or developing word of its own (",熟悉…") is read as the sentence's clause before it was."""
+    seen: set[str] = set()
+    for field, item in items:
+        for part in item_parts(item, company_type):
+            asking = False
+            for start, end in part.clauses:
+                quote = entry.article.text[start:end]
+                asks = bool(_ASKS.search(quote))
+                asking = False if _GROWS.search(quote) else asks or asking
+                ability = _ABILITY_VERB.search(quote) or (asks and _ABILITY_NOUN.search(quote))
+                text = display(quote)
+                if asking and ability and text not in seen:
+                    seen.add(text)
+                    yield Bullet(text, (cite(entry, item.id, field, start, end),))
 
 
 def _career(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
-    items = chain(_field_items(entry, ("影响分析",), "对自身"), _field_items(entry, ("目标动机",)))
-    return _matching_clauses(entry, items, _CAREER, company_type)
-
-
-def _requirements(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
-    abilities = _matching_clauses(entry, _field_items(entry, ("影响分析",), "对自身"), _ABILITY, company_type)
-    field = entry.section.field("运作手法")
-    methods = [
-        Bullet(item.text.rstrip(_TRAILING), (_cite(entry, item.id, field.name, item.start, item.end),))
-        for item in (field.items if field else ())
-        if item.kind == "item"
-    ]
-    return tuple(abilities) + tuple(methods)
-
-
-def _matching_clauses(
-    entry: RoleEntry, items: Iterable[tuple[str, Item]], pattern: re.Pattern[str], company_type: CompanyType
-) -> tuple[Bullet, ...]:
-    """The clauses of these items (labels skipped) that match `pattern`, one bullet each, repeats dropped."""
+    if entry.section.field(CAREER):
+        return _stated(entry, CAREER)
+    items = chain(field_items(entry, ("影响分析",), "对自身"), field_items(entry, ("目标动机",)))
     found: dict[str, Citation] = {}
     for field, item in items:
-        offset = _label_end(item)
-        for part in _parts(item.text[offset:], item.start + offset, company_type):
+        for part in item_parts(item, company_type):
             for start, end in part.clauses:
-                quote = entry.article.text[start:end]
-                if pattern.search(quote):
-                    found.setdefault(_display(quote), _cite(entry, item.id, field, start, end))
-    return tuple(Bullet(text, (citation,)) for text, citation in found.items())
-
-
-def _parts(text: str, start: int, company_type: CompanyType) -> list[_Part]:
-    """The sentences of `text` (at offset `start`), each reduced to the clauses that apply to the company type."""
-    parts = []
-    for s, e in sentence_spans(text, start):
-        clauses = _clauses(text[s - start : e - start], s)
-        modes, mode = [], None
-        for cs, ce in clauses:
-            if m := _MODE_LEAD.match(text[cs - start : ce - start]):
-                mode = _MODE_WORDS[m.group(1)]
-            modes.append(mode)
-        applies = [company_type == "通用" or m in (None, company_type) for m in modes]
-        if any(modes) and not any(m and ok for m, ok in zip(modes, applies)):
-            applies = [False] * len(clauses)  # only a lead-in such as "数据分析范畴方面," would be left
-        parts.append(_Part(s, e, tuple(c for c, ok in zip(clauses, applies) if ok), all(applies)))
-    return parts
-
-
-def _clauses(text: str, start: int) -> list[tuple[int, int]]:
-    """Spans of the comma-separated clauses of `text` (at `start`), never split inside brackets or quotes."""
-    bounds, begin, depth = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(depth - 1, 0)
-        elif ch in _CLAUSE_END and depth == 0:
-            bounds.append((begin, i))
-            begin = i + 1
-    bounds.append((begin, len(text)))
-    spans = []
-    for b, e in bounds:
-        piece = text[b:e]
-        if piece.strip():
-            spans.append((start + b + len(piece) - len(piece.lstrip()), start + e - (len(piece) - len(piece.rstrip()))))
-    return spans
-
-
-def _display(quote: str) -> str:
-    text = quote.strip().rstrip(_TRAILING)
-    return text[_OPENING.match(text).end() :] or text
-
-
-def _kpi_sheet(entry: RoleEntry, field: Field) -> KpiSheet:
-    items = [i for i in field.items if i.kind == "item"]
-    notes = [i for i in field.items if i.kind == "note"]
-    attached: dict[str, Item] = {}
-    for note in notes:
-        concerned = [i for i in items if i.label and i.label in note.text[_label_end(note) :]]
-        if "红线" in (note.label or "") and concerned:
-            attached[max(concerned, key=lambda i: len(i.label or "")).id] = note
-    weights = _equal_weights(len(items))
-    rows = tuple(_kpi_row(entry, field.name, item, attached.get(item.id), w) for item, w in zip(items, weights))
-    loose = tuple(
-        Bullet(n.text, (_cite(entry, n.id, field.name, n.start, n.end),)) for n in notes if n not in attached.values()
-    )
-    return KpiSheet(entry.name, entry.article.title, rows, loose)
-
-
-def _kpi_row(entry: RoleEntry, field: str, item: Item, redline: Item | None, weight: int) -> KpiRow:
-    definition = item.text[_label_end(item) :] if item.label else ""
-    targets = (m for m in _TARGET.finditer(definition) if m.group("cmp") or m.group("pct") or m.group("bound"))
-    period = _PERIOD.search(item.label or "") or _PERIOD.search(definition)
-    citations = [_cite(entry, item.id, field, item.start, item.end)]
-    if redline:
-        citations.append(_cite(entry, redline.id, field, redline.start, redline.end))
-    return KpiRow(
-        name=item.label or item.text,
-        definition=definition,
-        target="、".join(dict.fromkeys(m.group(0) for m in targets)),
-        redline=redline.text[_label_end(redline) :].rstrip(_TRAILING) if redline else "",
-        period=_PERIOD_NAMES[period.group(0)] if period else "",
-        weight=weight,
-        citations=tuple(citations),
-    )
-
-
-def _label_end(item: Item) -> int:
-    """Where the item's text starts after its label ("客单价:" / "注意监管:"), or 0 for an unlabelled item."""
-    label = _LABEL_END.match(item.text) if item.label else None
-    return label.end() if label else 0
-
-
-def _equal_weights(n: int) -> list[int]:
-    """Whole percents summing to exactly 100: the remainder goes to the first rows (9 rows: 12, 11, …, 11)."""
-    if not n:
-        return []
-    base, rest = divmod(100, n)
-    return [base + 1 if i < rest else base for i in range(n)]
+                if _CAREER.search(quote := entry.article.text[start:end]):
+                    found.setdefault(display(quote), cite(entry, item.id, field, start, end))
+    return tuple(Bullet(text, (c,)) for text, c in found.items()) or (silent(),)
 
 
 def _kpi_bullets(sheet: KpiSheet) -> tuple[Bullet, ...]:
+    if not sheet.rows:
+        return (silent(),)
     rows = tuple(
-        Bullet(f"{r.name}：{r.definition}" + (f"（红线：{r.redline}）" if r.redline else ""), r.citations)
+        Bullet(f"{r.name}: {r.definition}" + (f"(红线: {r.redline})" if r.redline else ""), r.citations)
         for r in sheet.rows
     )
     return rows + sheet.notes
-
-
-def _user_lines(extra: Sequence[str]) -> Iterator[Bullet]:
-    for text in extra:
-        for line in text.splitlines():
-            if line.strip():
-                yield Bullet(line.strip(), (), user_supplied=True)

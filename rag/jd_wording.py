@@ -2,7 +2,9 @@
 
 A reworded line replaces its bullet only when `rag.grounding` finds it supported by exactly that bullet's cited
 spans (its numbers included); every other bullet keeps the article's own words. Citations never change, and
-any failure of the model leaves the draft as it was, with the reason.
+any failure of the model leaves the draft as it was, with the reason. Only prose sections are reworded
+(`PROSE_SECTIONS`): 岗位基本信息 and 工作关系 lines begin with their labels (岗位名称:, 内部:) and 考核指标 mirrors
+the KPI sheet, so those keep the draft's text.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from langchain_core.language_models import BaseChatModel
 
 from ingest.chunk import Citation
 from rag.grounding import Passage, check
-from rag.jd import Bullet, JobDescription
+from rag.jd import CAREER, DUTIES, PURPOSE, QUALIFICATIONS, Bullet, JobDescription
 from rag.llm import Deadline, build_rewrite_chain, passage_label
 
 log = logging.getLogger(__name__)
 
+PROSE_SECTIONS = (PURPOSE, DUTIES, QUALIFICATIONS, CAREER)
+
 
 def reword_jd(jd: JobDescription, model: BaseChatModel, *, timeout: float) -> tuple[JobDescription, str | None]:
     """The draft with supported rewordings swapped in, and a notice (None when the model's output was used)."""
-    bullets = [b for section in jd.sections for b in section.items if b.citations and not b.user_supplied]
+    prose = (b for s in jd.sections if s.title in PROSE_SECTIONS for b in s.items)
+    bullets = [b for b in prose if b.citations and not b.user_supplied]
     sources = [_joined(b) for b in bullets]
     try:
         result = build_rewrite_chain(model).invoke({"passages": sources}, {"callbacks": [Deadline(timeout)]})
