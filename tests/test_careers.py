@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
 
 import pytest
 
-from rag import careers
+from rag import career_map
 from rag.__main__ import main
+from rag.career_map import PANEL_COLUMNS, map_picture, picture, render_map, role_picture
 from rag.catalog import Catalog
-from rag.careers import career_edges, career_graph, career_json, neighbourhood, next_steps, render_map, role_level
+from rag.careers import KIND_NAMES, career_edges, career_graph, career_json, neighbourhood, next_steps, role_edges, role_level
 
 INVENTORY_SENTENCE = (
     "对自身:岗位是库存管理领域的基础岗,可快速熟悉库存操作流程与WMS系统使用,培养细致的执行力与责任意识,"
@@ -22,7 +24,7 @@ CITATION_KEYS = ["end", "field", "quote", "role", "source", "start"]
 
 def test_role_level_reads_the_name() -> None:
     names = ["电商运营总监", "采购经理", "仓储主管", "电商财务管理", "采购员", "电商文案策划", "算法推荐工程师", "电商数据分析师"]
-    assert [role_level(n) for n in names] == [3, 2, 2, 2, 1, 1, 1, 1]
+    assert [role_level(n) for n in names] == [3, 2, 2, None, 1, None, None, None]  # no rank title: no level
 
 
 def test_promotions_cite_the_sentence_that_states_them(catalog: Catalog, seed_text: str) -> None:
@@ -80,22 +82,57 @@ def test_every_edge_citation_is_the_text_at_its_span(catalog: Catalog, seed_text
 def test_the_map_renders_as_png_and_svg(catalog: Catalog, tmp_path: Path) -> None:
     graph = career_graph(catalog)
     render_map(graph, tmp_path / "map.png")
-    render_map(neighbourhood(graph, "采购员"), tmp_path / "map.svg")
+    render_map(graph, tmp_path / "map.svg", role="采购员")
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (tmp_path / "map.svg").read_text(encoding="utf-8")[:1000]
-    with pytest.raises(careers.UnsupportedFormat):
+    with pytest.raises(career_map.UnsupportedFormat):
         render_map(graph, tmp_path / "map.gif")
 
 
+def test_the_whole_map_is_drawn_chapter_by_chapter_at_screen_size(catalog: Catalog) -> None:
+    from PIL import Image
+
+    panels = career_map._chapters(career_graph(catalog))
+    assert [(title.split(" · ")[-1][:6], len(roles)) for title, roles in panels] == [
+        ("电商运营核心", 5), ("电商营销与推", 3), ("供应链与采购", 3), ("电商物流管理", 3), ("电商技术与支", 3),
+        ("核心管理岗:", 2), ("专业执行岗:", 3), ("业务闭环关键", 3), ("电商支持与管", 2), ("电商法务部核", 3),
+    ]
+    assert max(len(roles) for _, roles in panels) <= career_map.MAX_PANEL_ROLES
+    width, height = Image.open(io.BytesIO(map_picture(catalog))).size
+    assert (1000 <= width <= 1700, height <= 2200, PANEL_COLUMNS) == (True, True, 2)
+
+
+def test_a_role_picture_shows_where_it_leads_and_who_leads_to_it(catalog: Catalog) -> None:
+    graph = career_graph(catalog)
+    assert career_map._role_layout(graph, "库存管理经理") == {
+        "库存管理经理": (0.0, 0.0),
+        "仓储运营": (-1.6, 1.0),
+        "供应链管理": (0.0, 1.0),
+        "物流管理总监": (1.6, 1.0),
+        "库存专员": (0.0, -1.0),  # promoted into it
+        "仓储主管": (1.7, 0.0),  # works with it
+    }
+    assert role_picture(catalog, "库存管理经理") is role_picture(catalog, "库存管理经理")  # drawn once
+    assert picture(graph, "库存管理经理")[:8] == b"\x89PNG\r\n\x1a\n"
+    edges = role_edges(graph, "库存管理经理")
+    assert [(e.source, e.target, KIND_NAMES[e.kind]) for e in edges] == [
+        ("库存管理经理", "仓储运营", "发展方向"),
+        ("库存管理经理", "供应链管理", "发展方向"),
+        ("库存管理经理", "物流管理总监", "上一级"),
+        ("库存专员", "库存管理经理", "晋升"),
+        ("仓储主管", "库存管理经理", "协作"),
+    ]
+
+
 def test_the_map_still_renders_without_a_cjk_font(catalog: Catalog, tmp_path: Path, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(careers, "_CJK_FONTS", ())
-    monkeypatch.setattr(careers, "_CJK_FILE_MARKS", ())
-    careers.cjk_font.cache_clear()
+    monkeypatch.setattr(career_map, "_CJK_FONTS", ())
+    monkeypatch.setattr(career_map, "_CJK_FILE_MARKS", ())
+    career_map.cjk_font.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="rag.careers"):
+        with caplog.at_level(logging.WARNING, logger="rag.career_map"):
             render_map(career_graph(catalog), tmp_path / "plain.png")
     finally:
-        careers.cjk_font.cache_clear()
+        career_map.cjk_font.cache_clear()
     assert (tmp_path / "plain.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [r.getMessage() for r in caplog.records] == [
         "no CJK font found: Chinese labels will show as boxes; install one: apt-get install -y fonts-noto-cjk"
