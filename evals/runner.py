@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 
 from evals.ask_metrics import ask_metrics, per_kind, run_ask_cases
+from evals.match_metrics import match_metrics
 from ingest.index import Index
 from rag.catalog import Catalog
 from rag.jd import KPI_FIELD, draft_jd, draft_kpi_sheet
+from rag.jd_text import SILENT
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
@@ -39,12 +41,16 @@ def run_all(cases_dir: Path, index: Index, catalog: Catalog, corpus_dir: Path) -
     report["test"].pop("dev")
     report["per_kind"] = {split: per_kind(outcomes) for split, outcomes in splits.items()}
     report.update(draft_metrics(load_jsonl(cases_dir / "jd.jsonl"), catalog))
-    report.update(match_metrics(load_jsonl(cases_dir / "match.jsonl"), index, catalog))
+    matching = {split: match_metrics(load_jsonl(cases_dir / f"match.{split}.jsonl"), index, catalog) for split in SPLITS}
+    report.update(matching["test"])
+    report["match"] = matching
     return report
 
 
 def draft_metrics(cases: list[dict], catalog: Catalog) -> dict[str, float]:
-    """JD bullets with a verified citation, and KPI items of each role that appear as rows of its sheet."""
+    """JD bullets with a verified citation (lines saying the article is silent are uncited by design and not
+    counted), and KPI items of each role that appear as rows of its sheet."""
+
     bullets = cited = items = covered = 0
     for case in cases:
         entry = catalog.role(case["role"])
@@ -52,6 +58,8 @@ def draft_metrics(cases: list[dict], catalog: Catalog) -> dict[str, float]:
         jd = draft_jd(case["role"], catalog)
         for section in jd.sections:
             for bullet in section.items:
+                if SILENT in bullet.text and not bullet.citations:
+                    continue
                 bullets += 1
                 cited += bool(bullet.citations) and all(text[c.start : c.end] == c.quote for c in bullet.citations)
         field = entry.section.field(KPI_FIELD)
@@ -64,20 +72,6 @@ def draft_metrics(cases: list[dict], catalog: Catalog) -> dict[str, float]:
     return {
         "jd_citation_coverage": round(cited / bullets, 4) if bullets else 1.0,
         "kpi_coverage": round(covered / items, 4) if items else 1.0,
-    }
-
-
-def match_metrics(cases: list[dict], index: Index, catalog: Catalog) -> dict[str, float]:
-    from rag.match import rank_roles
-
-    top1 = top3 = 0
-    for case in cases:
-        ranked = [m.role for m in rank_roles(case["profile"], index, catalog, top=3)]
-        top1 += ranked[:1] != [] and ranked[0] in case["acceptable"]
-        top3 += any(role in case["acceptable"] for role in ranked)
-    return {
-        "match_top1": round(top1 / len(cases), 4) if cases else 1.0,
-        "match_top3": round(top3 / len(cases), 4) if cases else 1.0,
     }
 
 
@@ -102,6 +96,8 @@ def render_table(report: dict) -> str:
             f"| {kind} | {row['cases']:g} | {row['hit_at_1']:g} | {row['must_contain']:g} | {row['refused']:g} |"
             for kind, row in report["per_kind"][split].items()
         ]
-    others = [key for key, value in report.items() if isinstance(value, float) and key not in report["test"]]
-    lines += ["", "| metric | value |", "|---|---|"] + [f"| {key} | {report[key]:g} |" for key in others]
+    lines += ["", "**Matching**", "", "| metric | dev | test |", "|---|---|---|"]
+    lines += [f"| {key} | {report['match']['dev'].get(key, float('nan')):g} | {value:g} |" for key, value in report["match"]["test"].items()]
+    drafts = [key for key in ("jd_citation_coverage", "kpi_coverage") if key in report]
+    lines += ["", "| metric | value |", "|---|---|"] + [f"| {key} | {report[key]:g} |" for key in drafts]
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from langchain_core.language_models import BaseChatModel
 from ingest.chunk import Citation
 from ingest.index import Index
 from rag.catalog import Catalog
-from rag.compose import compose, group_title
+from rag.compose import compose, group_title, says_it
 from rag.coverage import coverage_signals, is_covered
 from rag.grounding import Passage, check
 from rag.llm import Deadline, LlmUnavailable, build_answer_chain, get_chat_model, passage_label
@@ -184,7 +184,10 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
         return _refusal(q, ASKS_SELF[_lang(q)]), []
     signals = coverage_signals(q, evidence, index, catalog)
     # a named role's whole field, overview or comparison is in the article by construction; a topic it never treats is not
-    structural = q.named and q.intent in ("list", "compare", "overview") and not signals.topics
+    structural = not signals.topics and (
+        (q.named and q.intent in ("list", "compare", "overview"))
+        or (q.intent == "which_roles" and says_it(q, evidence, index, catalog))
+    )
     if not evidence or not (structural or is_covered(signals, q.lang)):
         return _refusal(q, _nearest(q, evidence)), []
     made = compose(q, evidence, index, catalog)

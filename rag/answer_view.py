@@ -16,7 +16,7 @@ from rag.answer import Answer
 from rag.catalog import Catalog
 
 POSITION = "定位"  # the row of a comparison that holds each role's heading line
-_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#|~\\"})
+_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]!*_`#|~\\"})
 
 
 def plain(text: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ingest.chunk import Chunk, Citation
 from ingest.index import Index
@@ -22,8 +21,7 @@ from rag.catalog import Catalog
 from rag.coverage import lexical_share
 from rag.question import Intent, Question, content_terms
 
-if TYPE_CHECKING:
-    from rag.retrieve import Hit
+from rag.retrieve import Hit
 
 Span = tuple[Chunk, int, int]  # a chunk and the part of it [start:end] that is quoted
 
@@ -132,25 +130,41 @@ def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Cat
 
 
 def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
-    """One passage per role that says what the question asks, best role first."""
+    """One passage per role that says what the question asks, the roles that say it most plainly first.
+
+    Each role is represented by its retrieved passage that holds most of the question's content (an asked
+    field breaks ties); in Chinese a role is listed when that passage holds `WHICH_ROLES_LEXICAL` of the
+    content, or some of it and the role is close in meaning to the best; in other languages by meaning alone."""
     terms = content_terms(q.text, catalog)
-    best: dict[str, Hit] = {}
-    asked = [h for h in evidence if h.chunk.field in q.fields] or list(evidence)
-    for hit in asked:
-        if hit.chunk.role and hit.chunk.kind not in ("heading", "lead") and hit.chunk.role not in best:
-            best[hit.chunk.role] = hit
-    if not best:
-        return []
-    top = max(h.similarity for h in best.values())
     lexical = q.lang == "zh" and bool(terms)
-    kept = []
-    for hit in best.values():
-        share = lexical_share(hit.chunk.text, terms, index) if lexical else 0.0
-        close = hit.similarity >= top - WHICH_ROLES_MARGIN
-        # in Chinese a role is listed when its passage says it: mostly in the question's words, or some and close in meaning
-        if share >= WHICH_ROLES_LEXICAL or (close and (share > 0 or not lexical)):
-            kept.append(hit)
-    return [_best_sentence(hit.chunk, terms, index) for hit in kept[:WHICH_ROLES_MAX]]
+    by_role: dict[str, list[tuple[int, Hit]]] = {}
+    for rank, hit in enumerate(evidence):
+        if hit.chunk.role and hit.chunk.kind not in ("heading", "lead"):
+            by_role.setdefault(hit.chunk.role, []).append((rank, hit))
+    if lexical:  # a role's passage that says it in the question's words counts even when retrieval ranked it low
+        for chunk in index.chunks.values():
+            if chunk.role and chunk.kind not in ("heading", "lead") and lexical_share(chunk.text, terms, index) >= WHICH_ROLES_LEXICAL:
+                by_role.setdefault(chunk.role, []).append((len(evidence), Hit(chunk, 0.0, 0.0, 0.0)))
+    if not by_role:
+        return []
+    top = max(h.similarity for h in evidence)
+    kept: list[tuple[float, float, Hit]] = []
+    for hits in by_role.values():
+        scored = [(lexical_share(h.chunk.text, terms, index) if lexical else 0.0, h.chunk.field in q.fields, -r, h) for r, h in hits]
+        share, _, _, best = max(scored, key=lambda s: s[:3])
+        similarity = max(h.similarity for _, h in hits)
+        if share >= WHICH_ROLES_LEXICAL or (similarity >= top - WHICH_ROLES_MARGIN and (share > 0 or not lexical)):
+            kept.append((share, similarity, best))
+    kept.sort(key=lambda k: (-k[0], -k[1], k[2].chunk.id))
+    return [_best_sentence(hit.chunk, terms, index) for _, _, hit in kept[:WHICH_ROLES_MAX]]
+
+
+def says_it(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> bool:
+    """Whether some retrieved role passage holds most of the question's content in its own words (Chinese only)."""
+    terms = content_terms(q.text, catalog)
+    return q.lang == "zh" and bool(terms) and any(
+        h.chunk.role and lexical_share(h.chunk.text, terms, index) >= WHICH_ROLES_LEXICAL for h in evidence
+    )
 
 
 def _best_sentence(chunk: Chunk, terms: Sequence[str], index: Index) -> Span:

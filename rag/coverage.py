@@ -122,8 +122,9 @@ def _unseen_idf(index: Index) -> float:
 
 
 def lexical_share(text: str, terms: Sequence[str], index: Index) -> float:
-    """Share of the terms' IDF weight that `text` contains (for which-roles: does a passage say it?)."""
-    weights = {t: index.bm25.idf.get(t, _unseen_idf(index)) for t in terms}
+    """Share of the IDF weight of the terms the article uses that `text` contains (does a passage say it?).
+    A term the article never uses cannot be said by any passage, so it weighs nothing here."""
+    weights = {t: index.bm25.idf[t] for t in terms if t in index.bm25.idf}
     total = sum(weights.values())
     lowered = text.lower()
     return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0

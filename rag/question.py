@@ -30,7 +30,8 @@ Intent = Literal["list", "specific", "compare", "which_roles", "overview"]
 # The article's five fields and the 7.3.x roles' single body, each with the everyday words people use for it.
 FIELD_CUES: dict[str, re.Pattern[str]] = {
     "职责职能": re.compile(
-        r"职责|职能|负责|做什么|干什么|干啥|干嘛|做啥|管什么|管啥|管哪些|工作内容|日常|主要工作|分工|任务|活儿|"
+        r"职责|职能|负责|做什么|干什么|干啥|干嘛|做啥|做哪些|干哪些|管什么|管啥|管哪些|工作内容|日常|主要工作|分工|任务|活儿|"
+        r"哪些活|什么活|干活|"
         r"\bduties\b|\bduty\b|responsib|what (?:does|do) .* do\b|\btasks?\b|day[- ]to[- ]day|in charge of",
         re.I,
     ),
@@ -41,7 +42,8 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     ),
     "目标动机": re.compile(r"目标|动机|追求|目的|图什么|动力|为了什么|\bgoals?\b|motivat|\baims?\b|objective|purpose|strive", re.I),
     "运作手法": re.compile(
-        r"手法|方法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|靠什么|\bmethods?\b|"
+        r"手法|方法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|靠什么|几招|招数|妙招|"
+        r"\bmethods?\b|\btechniques?\b|"
         r"approach|strateg|tactic|how (?:do|does) (?:they|he|she|it|a|an|the)\b.*\b(?:work|achieve|get|do|handle)",
         re.I,
     ),
@@ -106,6 +108,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 _FRAME = frozenset(
     "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 相比 比较 "
     "异同 分别 各自 哪个 哪些 谁 全部 所有 列出 一下 帮 我 你 写 起草 一份 平时 日常 一般 通常 到底 究竟 呢 吗 啥 "
+    "怎么样 咋样 怎样 如何 为什么 为啥 什么 今天 明天 昨天 现在 最近 "
     "job role roles position article company e-commerce ecommerce please tell me about list all every".split()
 )
 
@@ -165,7 +168,7 @@ def read_question(
         lang=lang,
         roles=roles,
         fields=fields,
-        intent=_intent(text, roles, fields),
+        intent=_intent(text, roles, fields, content_terms(text, catalog)),
         named=bool(roles),
         about_article=not roles and bool(_ARTICLE.search(text)) and not _WHICH_ROLES.search(text),
         follow_up=follow_up,
@@ -226,7 +229,7 @@ def content_terms(text: str, catalog: Catalog) -> list[str]:
         lowered = cue.sub(" ", lowered)
     # a lone Chinese character is nearly always a function word (里, 按, 得, 跟); it says nothing of the content
     return list(
-        dict.fromkeys(t for t in tokenize(lowered) if t not in _FRAME and not t.isdigit() and not (len(t) == 1 and _CJK.match(t)))
+        dict.fromkeys(t for t in tokenize(lowered, whole_words=True) if t not in _FRAME and not t.isdigit() and not (len(t) == 1 and _CJK.match(t)))
     )
 
 
@@ -250,7 +253,9 @@ def _level_asked(text: str) -> int | None:
     return 1 if _JUNIOR.search(text) else None
 
 
-def _intent(text: str, roles: Sequence[str], fields: Sequence[str]) -> Intent:
+def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Sequence[str]) -> Intent:
+    """`terms` are the question's content words: none besides a named role and a field is a request for that field
+    ("采购经理的KPI", "purchasing manager KPI"); at most one and no field, for the role itself ("介绍一下采购经理")."""
     # "直营和平台型有啥不同" compares the article's two business models within a role, not two roles
     between_roles = len(roles) >= 2 or not _MODES.search(text)
     if between_roles and (
@@ -259,20 +264,12 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str]) -> Intent:
         return "compare"
     if not roles and _WHICH_ROLES.search(text):
         return "which_roles"
-    if _LIST.search(text) or (_DRAFT.search(text) and fields):
+    bare = roles and not _SPECIFIC.search(text)
+    if _LIST.search(text) or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
         return "list"
-    if roles and not fields and not _SPECIFIC.search(text) and _is_bare(text, roles):
+    if bare and not fields and len(terms) <= 1:
         return "overview"
     return "specific"
-
-
-def _is_bare(text: str, roles: Sequence[str]) -> bool:
-    """A question that is little more than a role name: "采购经理", "介绍一下采购经理", "tell me about the CMO"."""
-    rest = text.lower()
-    for role in roles:
-        rest = rest.replace(role.lower(), " ")
-    words = [t for t in tokenize(rest) if t not in _FRAME and t not in {"是", "什么", "做", "介绍", "tell", "about"}]
-    return len(words) <= 1
 
 
 def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, level: int | None = None) -> tuple[str, ...]:

@@ -1,9 +1,11 @@
-"""Hybrid retrieval: dense search in Chroma and BM25 over jieba tokens, fused by reciprocal rank."""
+"""Hybrid retrieval: exact dense search over the vectors the Chroma build holds, and BM25 over jieba tokens, fused by reciprocal rank."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ingest.chunk import Chunk
 from ingest.index import Index, tokenize
@@ -48,13 +50,13 @@ def retrieve(
     rankings: list[list[str]] = []
     similarity: dict[str, float] = {}
     for n, space in enumerate(index.settings.query_spaces(lang)):
-        ranked = _dense(question, index, space, roles, fields)
+        ranked = _dense(question, index, space, chunks, allowed)
         rankings.append([cid for cid, _ in ranked])
         if n == 0:
             similarity = dict(ranked)
     lexical = _bm25(question, index, chunks, allowed) if lang == "zh" else {}
     if lexical:
-        rankings.append(sorted(lexical, key=lambda cid: -lexical[cid])[:_CANDIDATES])
+        rankings.append(sorted(lexical, key=lambda cid: (-lexical[cid], cid))[:_CANDIDATES])
     return [
         Hit(index.chunks[cid], score, similarity.get(cid, 0.0), lexical.get(cid, 0.0))
         for cid, score in rrf(rankings)[:k]
@@ -62,14 +64,16 @@ def retrieve(
     ]
 
 
-def _dense(
-    question: str, index: Index, space: str, roles: Sequence[str] | None, fields: Sequence[str] | None
-) -> list[tuple[str, float]]:
-    conditions = [{"role": {"$in": list(roles)}}] if roles else []
-    conditions += [{"field": {"$in": list(fields)}}] if fields else []
-    where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
-    results = index.stores[space].similarity_search_with_score(question, k=_CANDIDATES, filter=where)
-    return [(doc.metadata["id"], 1.0 - float(distance)) for doc, distance in results]
+def _dense(question: str, index: Index, space: str, chunks: list[Chunk], allowed: list[int]) -> list[tuple[str, float]]:
+    """The allowed chunks closest to the question in one space, by exact cosine similarity, ties by position.
+
+    Exact, not Chroma's HNSW: the approximate search returns a different tail from one process to the next
+    (issue 17), and a scan of a few thousand unit vectors is one matrix product."""
+    query = np.asarray(index.embeddings(space).embed_query(question), dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    similarity = index.unit_vectors[space][allowed] @ query
+    order = np.lexsort((np.arange(len(allowed)), -similarity))[:_CANDIDATES]
+    return [(chunks[allowed[i]].id, float(similarity[i])) for i in order]
 
 
 def _bm25(question: str, index: Index, chunks: list[Chunk], allowed: list[int]) -> dict[str, float]:

@@ -25,7 +25,7 @@ def env_settings(monkeypatch, seed_settings):
 def test_ask_json_contract(env_settings, capsys, seed_text):
     assert main(["ask", "--json", "采购员每周要向谁汇报采购进度?"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"id", "covered", "answer", "citations", "backend", "notice", "unsupported"}
+    assert set(result) == {"id", "covered", "answer", "citations", "backend", "notice", "unsupported", "intent", "roles"}
     assert (result["id"], result["covered"], result["backend"], result["notice"], result["unsupported"]) == (
         None, True, "extractive", None, [],
     )  # fmt: skip
@@ -80,3 +80,14 @@ def test_venv_subprocess_ask_json(seed_settings):
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert {c["role"] for c in result["citations"]} == {"数据合规专员"}
+
+
+def test_kpi_json_for_a_role_without_kpi_exits_0_with_no_rows_and_a_note(capsys):
+    from rag.kpi import NO_KPI_NOTE
+
+    assert main(["kpi", "仓储主管", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "role": "仓储主管", "rows": [], "notes": [{"text": NO_KPI_NOTE, "citations": []}],
+    }  # fmt: skip
+    assert main(["kpi", "仓储主管"]) == 0
+    assert capsys.readouterr().out.startswith("# KPI 考核表 · 仓储主管\n")

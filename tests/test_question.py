@@ -22,6 +22,7 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("商家合规专员收到投诉后多久要完成调查?", "specific"),
         ("采购经理", "overview"),
         ("介绍一下采购经理", "overview"),
+        ("purchasing manager KPI", "list"),
         ("直营和平台型电商里,库存管理经理的工作有啥不一样?", "specific"),  # the two business models, one role
     ],
 )
@@ -49,7 +50,7 @@ def test_a_comparison_of_described_roles_is_split_into_its_sides():
 
 
 def test_content_terms_leave_out_role_names_cues_and_function_words(catalog):
-    assert content_terms("采购员跟厂家打交道要注意啥?", catalog) == ["厂家", "交道", "打交道", "注意"]
+    assert content_terms("采购员跟厂家打交道要注意啥?", catalog) == ["厂家", "打交道", "注意"]
 
 
 def test_role_levels_follow_the_titles():
