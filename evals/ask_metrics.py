@@ -107,7 +107,7 @@ def per_kind(outcomes: list[AskOutcome]) -> dict[str, dict[str, float]]:
         with_role = [o for o in rows if o.case["role"] and o.case["covered"]]
         table[kind] = {
             "cases": float(len(rows)),
-            "hit_at_1": _hit_at_1(with_role),
+            **({"hit_at_1": _hit_at_1(with_role)} if with_role else {}),  # no gold role (which-roles, refusals): none
             "must_contain": _share(sum(o.found for o in rows), sum(len(o.case["must_contain"]) for o in rows)),
             "refused": _share(sum(not o.answer.covered for o in rows), len(rows)),
         }

@@ -93,7 +93,7 @@ def render_table(report: dict) -> str:
     for split in SPLITS:
         lines += ["", f"**By category ({split})**", "", "| kind | cases | hit@1 | must_contain | refused |", "|---|---|---|---|---|"]
         lines += [
-            f"| {kind} | {row['cases']:g} | {row['hit_at_1']:g} | {row['must_contain']:g} | {row['refused']:g} |"
+            "| " + " | ".join([kind, *(_cell(row, key) for key in ("cases", "hit_at_1", "must_contain", "refused"))]) + " |"
             for kind, row in report["per_kind"][split].items()
         ]
     lines += ["", "**Matching**", "", "| metric | dev | test |", "|---|---|---|"]
@@ -101,3 +101,7 @@ def render_table(report: dict) -> str:
     drafts = [key for key in ("jd_citation_coverage", "kpi_coverage") if key in report]
     lines += ["", "| metric | value |", "|---|---|"] + [f"| {key} | {report[key]:g} |" for key in drafts]
     return "\n".join(lines)
+
+
+def _cell(row: dict[str, float], key: str) -> str:
+    return f"{row[key]:g}" if key in row else "—"
