@@ -6,6 +6,7 @@ Tabs: 问答 (cited answers, streamed, multi-turn) · 岗位说明书 / KPI (dra
 
 from __future__ import annotations
 
+import base64
 import html
 import sys
 import tempfile
@@ -20,21 +21,45 @@ import gradio as gr  # noqa: E402
 
 from ingest.index import Index  # noqa: E402
 from rag.answer import Answer, answer  # noqa: E402
+from rag.answer_view import answer_chunks, answer_json, answer_markdown, plain  # noqa: E402
 from rag.catalog import Catalog, UnknownRole  # noqa: E402
-from rag.export import to_docx, to_markdown, to_xlsx  # noqa: E402
-from rag.jd import NoKpi, draft_jd, draft_kpi_sheet  # noqa: E402
-from rag.match import EmptyProfile, RoleMatch, rank_roles  # noqa: E402
+from rag.export import DraftFiles, md_escape, to_markdown, to_table, write_drafts  # noqa: E402
+from rag.jd import draft_jd, draft_kpi_sheet, with_edits  # noqa: E402
+from rag.kpi import STATIC_COLUMNS, TABLE_COLUMNS, KpiTableError  # noqa: E402
+from rag.career_map import map_picture, role_picture  # noqa: E402
+from rag.careers import KIND_NAMES, LEVEL_NAMES, CareerEdge, career_graph, role_edges  # noqa: E402
+from rag.match import EmptyProfile, RoleMatch, match_profile  # noqa: E402
+from rag.profile import MAX_PROFILE_CHARS  # noqa: E402
+from rag.seniority import BAND_NAMES  # noqa: E402
 from rag.question import EmptyQuestion  # noqa: E402
-from rag.resources import USER_ERRORS, Live, open_all  # noqa: E402
+from rag.resources import (  # noqa: E402
+    LOGIN_FAILURES,
+    LOGIN_WINDOW,
+    USER_ERRORS,
+    Live,
+    LoginThrottle,
+    open_all,
+    remove_stale_drafts,
+)
 
 THEME = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
 CSS = """
 .not-covered { border-left: 4px solid #d97706; padding-left: .6em; }
 mark { background: #fde68a; padding: 0 .1em; }
+#jd-view table { display: block; max-width: 100%; overflow-x: auto; }
+#jd-view th, #jd-view td { min-width: 4.5em; }
+#jd-view td:nth-child(2) { min-width: 7em; }
+#jd-view td:nth-child(3), #jd-view td:nth-child(9) { min-width: 14em; }
+#kpi-table .table-wrap { max-width: 100%; overflow-x: auto; }
+@media (max-width: 639px) {  /* phones: the draft tab in one column, the sheet scrolling sideways */
+  .draft-stack { flex-direction: column !important; }
+  .draft-stack > * { width: 100% !important; min-width: 0 !important; }
+}
 """
 EXAMPLES = ["采购经理的KPI有哪些", "商家运营经理负责什么?", "电商运营总监和电商运营经理有什么区别?", "主播的年薪是多少?"]
 _EMPTY = "请输入一个关于文章中岗位的问题。"
 _NOT_STORED = "隐私:你的简历/介绍只用于本次匹配,不会被保存。"
+PICTURED_ROLES = 3  # the match tab draws the career path of its first three roles
 
 
 def build_app(settings: Settings, live: Live) -> gr.Blocks:
@@ -50,17 +75,20 @@ def build_app(settings: Settings, live: Live) -> gr.Blocks:
             with gr.Tab("岗位浏览", id="browse"):
                 _browse_tab(live)
         _api(live)
+        # Each page load lists the roles of the build being served, so a role added to the corpus appears.
+        lists = [b for b in app.blocks.values() if isinstance(b, gr.Dropdown) and b.elem_id in ("draft-role", "browse-role")]
+        app.load(lambda: [gr.update(choices=live.catalog.names)] * len(lists), outputs=lists, api_visibility="private")
     return app
 
 
 def launch_options(settings: Settings) -> dict:
-    """Keyword arguments for `launch()`: bind address, auth, no share link, the offline theme."""
-    auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
+    """Keyword arguments for `launch()`: bind address, auth (throttled), no share link, the offline theme."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "share": False,
-        "auth": auth,
+        "auth": LoginThrottle(settings.auth) if settings.auth else None,
+        "auth_message": f"连续输错 {LOGIN_FAILURES} 次密码后，登录将暂停 {LOGIN_WINDOW / 60:.0f} 分钟。",
         "theme": THEME,
         "css": CSS,
         "footer_links": [],
@@ -87,9 +115,9 @@ def _ask_tab(live: Live) -> None:
             gr.Warning(_EMPTY)
             yield messages, text, history
             return
-        shown = text if len(text) <= 300 else text[:300] + "…"
+        shown = plain(text if len(text) <= 300 else text[:300] + "…")
         messages = [*messages, {"role": "user", "content": shown}, {"role": "assistant", "content": ""}]
-        for partial in answer_chunks(result, index):
+        for partial in answer_chunks(result, index, live.catalog):
             messages[-1] = {"role": "assistant", "content": partial}
             yield messages, "", [*history, result.question]
 
@@ -100,56 +128,84 @@ def _ask_tab(live: Live) -> None:
 
 
 def _draft_tab(live: Live) -> None:
-    with gr.Row():
+    with gr.Row(elem_classes="draft-stack"):
         role = gr.Dropdown(live.catalog.names, label="岗位", allow_custom_value=True, value=None, elem_id="draft-role")
         company = gr.Radio(["通用", "直营", "平台型"], value="通用", label="公司类型")
-    extra = gr.Textbox(label="补充要求(每行一条,会标注为你的补充)", lines=3)
+    extra = gr.Textbox(label="补充要求(每行一条,会标注为你的补充)", lines=3, elem_id="draft-extra")
     go = gr.Button("生成草稿", variant="primary")
-    with gr.Row():
+    concerns = gr.Markdown(elem_id="draft-concerns")
+    with gr.Row(elem_classes="draft-stack"):
         docx = gr.DownloadButton("下载 DOCX", visible=False, elem_id="dl-docx")
         xlsx = gr.DownloadButton("下载 KPI XLSX", visible=False, elem_id="dl-xlsx")
         md = gr.DownloadButton("下载 Markdown", visible=False, elem_id="dl-md")
-    with gr.Row():
-        jd_view = gr.Markdown(label="岗位说明书")
-        kpi_view = gr.Markdown(label="KPI 考核表")
+    with gr.Row(elem_classes="draft-stack"):
+        with gr.Column(min_width=0):
+            jd_view = gr.Markdown(elem_id="jd-view")
+        with gr.Column(min_width=0):
+            table = _kpi_editor()
+            status = gr.Markdown(elem_id="kpi-status")
+    drafted = gr.State(None)  # (the article's draft, its download folder): edits apply to the article's sheet
+    downloads = [docx, xlsx, md]
+
+    def offer(files: DraftFiles | None) -> list:
+        if files is None:
+            return [gr.update(interactive=False)] * 3
+        return [gr.update(value=str(path), visible=True, interactive=True) for path in (files.docx, files.xlsx, files.md)]
 
     def draft(name: str | None, kind: str, lines: str) -> tuple:
-        hidden = gr.update(visible=False)
         try:
             jd = draft_jd(name or "", live.catalog, company_type=kind, extra=[x for x in lines.splitlines() if x.strip()])
         except UnknownRole as err:
             message = unknown_role_message(err)
             gr.Warning(message)
-            return f"⚠️ {message}", "", hidden, hidden, hidden
+            hidden = gr.update(visible=False)
+            return "", f"⚠️ {md_escape(message)}", hidden, hidden, hidden, gr.update(visible=False), "", None
+        for concern in jd.concerns:
+            gr.Warning(concern.message)
         folder = Path(tempfile.mkdtemp(prefix="roleguide-"))
-        jd_md = to_markdown(jd)
-        to_docx(jd, folder / f"{jd.role}-岗位说明书.docx")
-        (folder / f"{jd.role}-岗位说明书.md").write_text(jd_md, encoding="utf-8")
-        try:
-            sheet = draft_kpi_sheet(jd.role, live.catalog)
-        except NoKpi as err:
-            kpi_md, xlsx_out = f"⚠️ {err}", hidden
-        else:
-            kpi_md = to_markdown(sheet)
-            to_xlsx(sheet, folder / f"{jd.role}-KPI考核表.xlsx")
-            xlsx_out = gr.update(value=str(folder / f"{jd.role}-KPI考核表.xlsx"), visible=True)
-        return (
-            jd_md,
-            kpi_md,
-            gr.update(value=str(folder / f"{jd.role}-岗位说明书.docx"), visible=True),
-            xlsx_out,
-            gr.update(value=str(folder / f"{jd.role}-岗位说明书.md"), visible=True),
-        )
+        warning = "\n\n".join(f"⚠️ **补充要求合规提示**:{md_escape(c.message)}" for c in jd.concerns)
+        weights = "" if jd.kpi.rows else f"ℹ️ {md_escape(jd.kpi.notes[0].text)}"
+        return (warning, to_markdown(jd), *offer(write_drafts(jd, folder)),
+                gr.update(value=to_table(jd), visible=True), weights, (jd, folder))  # fmt: skip
 
-    go.click(draft, [role, company, extra], [jd_view, kpi_view, docx, xlsx, md], api_visibility="private")
+    def edit(rows: list[list], state: tuple | None) -> tuple:
+        if state is None:
+            return gr.update(), *offer(None), ""
+        jd, folder = state
+        try:
+            edited = with_edits(jd, rows)
+        except KpiTableError as err:
+            return gr.update(), *offer(None), f"⚠️ {md_escape(str(err))}"
+        note = "✓ 权重合计 100。下载的文件已按表格更新。" if edited.kpi.rows else "ℹ️ 表格为空:下载的是空白考核表。"
+        return to_markdown(edited), *offer(write_drafts(edited, folder)), note
+
+    go.click(draft, [role, company, extra], [concerns, jd_view, *downloads, table, status, drafted], api_visibility="private")
+    table.input(edit, [table, drafted], [jd_view, *downloads, status], api_visibility="private")
+
+
+def _kpi_editor() -> gr.Dataframe:
+    """The KPI sheet as an editable table: 评分标准 and 出处 fixed, columns wide enough to read on a phone."""
+    return gr.Dataframe(
+        headers=list(TABLE_COLUMNS), datatype="str", type="array", interactive=True, wrap=True,
+        static_columns=list(STATIC_COLUMNS), label="KPI 考核表(可改权重、目标值、红线等,下载随之更新)",
+        column_widths=["150px", "260px", "100px", "110px", "160px", "90px", "140px", "220px", "80px", "70px"],
+        elem_id="kpi-table", visible=False,
+    )  # fmt: skip
 
 
 def _match_tab(live: Live) -> None:
-    profile = gr.Textbox(label="你的经历与技能", lines=6, elem_id="profile", placeholder="例如:三年供应链经验,熟悉供应商谈判和成本控制……")
+    profile = gr.Textbox(
+        label="你的经历与技能", lines=6, elem_id="profile",
+        placeholder="例如:三年供应链经验,熟悉供应商谈判和成本控制……也可以写写喜欢做什么、不想做什么",
+    )
     gr.Markdown(_NOT_STORED)
     go = gr.Button("匹配岗位", variant="primary")
     results = gr.Markdown(elem_id="match-results")
-    go.click(lambda text: match_markdown(text, live.index, live.catalog), profile, results, api_visibility="private")
+    go.click(lambda text: match_markdown(text, live.index, live.catalog, pictures=True), profile, results, api_visibility="private")
+    with gr.Accordion("完整职业地图(按章节)", open=False):
+        show = gr.Button("显示完整职业地图", elem_id="show-map")
+        career_map = gr.Markdown(elem_id="career-map")
+    show.click(lambda: _picture_html(map_picture(live.catalog), "电商岗位职业地图(按章节)", 1200), None, career_map, api_visibility="private")
 
 
 def _browse_tab(live: Live) -> None:
@@ -163,11 +219,12 @@ def _api(live: Live) -> None:
     """The named endpoints: one string in, one Markdown string out; user errors raise gr.Error with the message."""
 
     def ask(question: str) -> str:
-        try:
-            index = live.index
-            return answer_markdown(answer(question, index, live.catalog), index)
-        except EmptyQuestion as err:
-            raise gr.Error(_EMPTY) from err
+        index, catalog = live.index, live.catalog
+        return answer_markdown(_answered(question, index, catalog), index, catalog)
+
+    def ask_json(question: str) -> dict:
+        """The same object as `python -m rag ask --json`."""
+        return answer_json(_answered(question, live.index, live.catalog), None)
 
     def jd(role: str) -> str:
         return _or_error(lambda: to_markdown(draft_jd(role, live.catalog)))
@@ -176,6 +233,7 @@ def _api(live: Live) -> None:
         return _or_error(lambda: to_markdown(draft_kpi_sheet(role, live.catalog)))
 
     gr.api(ask, api_name="ask")
+    gr.api(ask_json, api_name="ask_json")
     gr.api(jd, api_name="jd")
     gr.api(kpi, api_name="kpi")
 
@@ -185,13 +243,18 @@ def _api(live: Live) -> None:
     gr.api(match, api_name="match")
 
 
+def _answered(question: str, index: Index, catalog: Catalog) -> Answer:
+    try:
+        return answer(question, index, catalog)
+    except EmptyQuestion as err:
+        raise gr.Error(_EMPTY) from err
+
+
 def _or_error(make: Callable[[], str]) -> str:
     try:
         return make()
     except UnknownRole as err:
         raise gr.Error(unknown_role_message(err)) from err
-    except NoKpi as err:
-        raise gr.Error(str(err)) from err
 
 
 # ---- renderers (presentation only) --------------------------------------------------------------------
@@ -200,47 +263,6 @@ def _or_error(make: Callable[[], str]) -> str:
 def unknown_role_message(err: UnknownRole) -> str:
     hint = f"你是不是要找:{'、'.join(err.suggestions)}?" if err.suggestions else "请从下拉列表中选择一个岗位。"
     return f"文章中没有名为「{err.name}」的岗位。{hint}"
-
-
-def answer_markdown(result: Answer, index: Index) -> str:
-    """The whole answer: body, then its numbered sources with the quote highlighted in its paragraph."""
-    *_, full = answer_chunks(result, index)
-    return full
-
-
-def answer_chunks(result: Answer, index: Index) -> Iterator[str]:
-    """The answer's Markdown, growing one sentence at a time (what the chat streams)."""
-    parts: list[str] = []
-    if result.notice:
-        parts.append(f"> ℹ️ 提示:{html.escape(result.notice)}")
-    if not result.covered:
-        parts.append(f'<div class="not-covered">⚠️ <strong>{html.escape(result.text)}</strong></div>')
-        yield "\n\n".join(parts)
-        return
-    for sentence, numbers in result.segments:
-        marks = "".join(f"[{n}]" for n in numbers)
-        parts.append(f"- {html.escape(sentence)} {marks}" if numbers else f"**{html.escape(sentence)}**")
-        yield "\n\n".join(parts)
-    if result.backend != "extractive":
-        parts.append(f"<small>由 {html.escape(result.backend)} 根据下列原文改写,每句已与所引原文核对。</small>")
-    if result.unsupported:
-        parts.append(f"<small>⚠️ 已删除 {len(result.unsupported)} 句在所引原文中找不到依据的生成内容。</small>")
-    if result.citations:
-        parts.append("---\n**来源**")
-        for n, citation in enumerate(result.citations, 1):
-            where = " · ".join(p for p in (citation.role, citation.field) if p) or "文章"
-            parts.append(f"[{n}] **{html.escape(where)}** <small>({citation.source})</small><br>{_in_context(citation, index)}")
-        yield "\n\n".join(parts)
-
-
-def _in_context(citation, index: Index) -> str:
-    """The paragraph (indexed chunk) holding the cited span, with the span in <mark>."""
-    for chunk in index.chunks.values():
-        if chunk.source == citation.source and chunk.start <= citation.start and citation.end <= chunk.end:
-            a, b = citation.start - chunk.start, citation.end - chunk.start
-            text = chunk.text
-            return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
-    return f"<mark>{html.escape(citation.quote)}</mark>"
 
 
 def role_markdown(name: str | None, catalog: Catalog) -> str:
@@ -258,40 +280,73 @@ def role_markdown(name: str | None, catalog: Catalog) -> str:
         lines.append(f"> {section.subtitle}")
     for field in section.fields:
         lines.append(f"### {field.name}")
-        lines += [f"- {html.escape(item.text)}" for item in field.items]
+        lines += [f"- {plain(item.text)}" for item in field.items]
     lines.append(f"\n<small>来源:{entry.article.title}({entry.article.source})</small>")
     return "\n\n".join(lines)
 
 
-def match_markdown(profile: str, index: Index, catalog: Catalog) -> str:
-    """Ranked roles for a profile, from `rag.match`, each with its cited evidence (the profile is not stored)."""
+def match_markdown(profile: str, index: Index, catalog: Catalog, *, pictures: bool = False) -> str:
+    """Ranked roles for a profile, from `rag.match`: the person's level, then per role the score and its parts,
+    the evidence, the gaps and the career path (with `pictures`, drawn too). The profile is not stored."""
     try:
-        matches = rank_roles(profile, index, catalog, top=5)
+        matching = match_profile(profile, index, catalog, top=5)
     except EmptyProfile as err:
         raise gr.Error("请先填写你的经历与技能。") from err
-    return "\n\n".join(_match_block(n, m) for n, m in enumerate(matches, 1)) or "没有找到匹配的岗位。"
+    level = matching.seniority
+    cues = f"(依据:{'、'.join(level.cues)})" if level.cues else "(没有写年限、带团队或职务,按入门估计)"
+    head = [f"**你的层级:** {BAND_NAMES[level.band]}{cues}"]
+    if matching.notice:
+        head.append(f"> ℹ️ 提示:内容太长,只读取了前 {MAX_PROFILE_CHARS} 个字。")
+    graph = career_graph(catalog)
+    blocks = []
+    for n, m in enumerate(matching.roles, 1):
+        edges = role_edges(graph, m.role)
+        drawn = pictures and n <= PICTURED_ROLES and bool(edges)
+        blocks.append(_match_block(n, m, edges, role_picture(catalog, m.role) if drawn else None))
+    return "\n\n".join(head + blocks)
 
 
-def _match_block(n: int, match: RoleMatch) -> str:
-    lines = [f"### {n}. {match.role}  <small>(得分 {match.score:.2f})</small>"]
+def _match_block(n: int, match: RoleMatch, edges: list[CareerEdge], picture: bytes | None) -> str:
+    """One ranked role: score and parts, evidence, wishes, gaps, its career-path edges (and `picture` of them)."""
+    parts = match.parts
+    lines = [
+        f"### {n}. {plain(match.role)}  <small>得分 {match.score} / 100</small>",
+        f"*{LEVEL_NAMES[match.level]}* · 相关经验 {parts.experience}/60 · 层级 {parts.level}/25 · 意愿 {parts.will}/15",
+    ]
     for ev in match.evidence:
-        where = " · ".join(p for p in (ev.citation.role, ev.citation.field) if p)
-        lines.append(f"- 你写的「{html.escape(ev.sentence)}」↔ <mark>{html.escape(ev.citation.quote)}</mark> <small>({where})</small>")
-    if match.gaps:
-        lines.append("\n**还需要:** " + ";".join(html.escape(c.quote) for c in match.gaps))
-    if match.next_steps:
-        lines.append("\n**发展方向:** " + "、".join(dict.fromkeys(e.target for e in match.next_steps)))
+        lines.append(f"- 你写的「{plain(_short(ev.sentence))}」↔ <mark>{plain(ev.citation.quote)}</mark> <small>({plain(ev.citation.field or '')})</small>")
+    for ev in match.wishes:
+        said = "你想要" if ev.kind == "want" else "你不想要"
+        lines.append(f"- {said}「{plain(_short(ev.sentence))}」↔ <mark>{plain(ev.citation.quote)}</mark>")
+    lines.append("\n**还需要:** " + ";".join(plain(c.quote) for c in match.gaps) if match.gaps else "\n**还需要:** 没有看出缺口")
+    if picture is not None:
+        lines.append("\n" + _picture_html(picture, f"{match.role} 的职业路径", 600))
+    if edges:
+        lines.append("\n**职业路径**(文章原文):")
+        lines += [f"- {plain(e.source)} → {plain(e.target)}({KIND_NAMES[e.kind]}):<small>{plain(e.citation.quote)}</small>" for e in edges]
     return "\n".join(lines)
+
+
+def _picture_html(png: bytes, alt: str, width: int) -> str:
+    """An inline picture (a data URI: the page fetches nothing)."""
+    return f'<img alt="{html.escape(alt)}" width="{width}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def main() -> int:
     try:
         settings = load_settings()
         index, catalog = open_all(settings)
+        down = "暂时无法连接索引服务(Chroma 服务器没有响应),请稍后再试或联系管理员。"
+        live = Live(settings, index, catalog, unreachable=lambda err: gr.Error(down, print_exception=False))
     except USER_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    app = build_app(settings, Live(settings, index, catalog))
+    remove_stale_drafts(Path(tempfile.gettempdir()), max_age=24 * 3600)  # the Draft tab's download folders
+    app = build_app(settings, live)
     app.queue(default_concurrency_limit=settings.concurrency)
     app.launch(**launch_options(settings))
     return 0

@@ -18,12 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         report = build_index(load_settings(), progress=not args.quiet)
-    except (IndexUnavailable, SettingsError) as err:
+    except (IndexUnavailable, SettingsError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    for problem in report.skipped:
-        print(f"warning: skipped {problem}", file=sys.stderr)
-    print(report.summary())
+    print(report.summary())  # skipped files were logged as warnings when they were read
     return 0
 
 

@@ -2,8 +2,25 @@
 
 A build is named by a hash of the corpus texts, the parser/chunker versions and the embedding models.
 `build_index` writes the new build's collections under that name and only then points the store's
-`roleguide_meta` collection at it, so a build that fails half-way leaves the previous one serving. The
-previous build is kept (a running app may still be reading it); older ones are deleted.
+`roleguide_meta` collection at it, so a build that fails half-way (a full disk, a failing model) leaves the
+previous one serving, removes what it had written and raises one `BuildFailed` message.
+
+Readers and deletion. A long-running reader (`rag.resources.Live`: the app, `--batch`) reads the pointer on
+every request and moves to a new build by itself. It holds a *lease* on the build it serves: a record
+(holder, build, until) in the store's `roleguide_leases` collection, so that every builder sees it, embedded
+or on a Chroma server. The reader renews it as it reads (at most every third of `LEASE_SECONDS`) and releases
+it when it closes; a reader that dies stops renewing, and its lease lapses `LEASE_SECONDS` later. After the
+switch, a builder deletes every build but the new one, the one it replaced (one-shot commands hold no lease)
+and those under an unexpired lease. A reader that has moved on renews only its new build, so the old one
+stays for at least two thirds of `LEASE_SECONDS` after the move — ample for requests still answering from it.
+Lease times are the reader's clock: with a shared server, keep the machines' clocks within minutes.
+
+One build at a time. A builder holds `build.lock` in the data folder (an flock: the OS drops it when the
+process dies) and writes its progress to `build-progress.json` beside it. A command that finds a build
+running answers from the current build and says how far the build has got (`BuildInProgress`). A command
+other than `python -m ingest` that would have to compute more than `FOREGROUND_EMBED_LIMIT` embeddings before
+answering leaves that to `python -m ingest` (`RebuildTooLarge`) and answers from the current build too.
+A corpus file whose text is the same as another's is indexed once, with a warning naming both.
 
 Chroma, LangChain and the embedding models are imported where a client, a store or a model is made (after
 the offline environment is set), so that importing this module — for `tokenize`, `Index` or the error
@@ -15,11 +32,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sqlite3
-import threading
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -27,10 +44,18 @@ from urllib.parse import urlparse
 import jieba
 import numpy as np
 from rank_bm25 import BM25Okapi
-from tqdm import tqdm
 
+from ingest.builds import (
+    BuildLock,
+    build_in_progress,
+    collection_name,
+    collection_names,
+    drop_builds,
+    drop_unused_builds,
+)
 from ingest.chunk import CHUNKER_VERSION, Chunk, chunk_articles
 from ingest.config import Settings, use_offline_env
+from ingest.embedding_cache import EmbeddingCache, text_sha
 from ingest.parse import PARSER_VERSION, Article, CorpusFormatError, load_corpus
 
 if TYPE_CHECKING:
@@ -41,8 +66,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 META_COLLECTION = "roleguide_meta"
+FOREGROUND_EMBED_LIMIT = 500  # embeddings a command computes itself before answering (~30 s on 2 cores)
+_LOW_SPACE = 100 * 2**20  # below this much free space a failed build's message mentions it
 _ADD_BATCH = 64
-_EMBED_BATCH = 16
 _GET_BATCH = 5000
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 STOPWORDS = frozenset(
@@ -67,6 +93,34 @@ class StoreUnreadable(IndexUnavailable):
         self.path = path
 
 
+class BuildInProgress(IndexUnavailable):
+    """Another process is building the index; the message says how far it has got."""
+
+    def __init__(self, progress: str) -> None:
+        super().__init__(f"an index build is in progress ({progress})")
+
+
+class RebuildTooLarge(IndexUnavailable):
+    """The corpus changed so much that a command should not rebuild before answering."""
+
+    def __init__(self, embeddings: int) -> None:
+        super().__init__(
+            f"the corpus changed and {embeddings} passage embeddings are to be computed; "
+            "rebuild with: .venv/bin/python -m ingest (it shows progress)"
+        )
+
+
+class BuildFailed(IndexUnavailable):
+    """A build stopped half-way (full disk, failing model); what it wrote is removed, the previous build serves."""
+
+    def __init__(self, err: Exception, settings: Settings, previous: str | None) -> None:
+        then = f"the previous build {previous} keeps serving" if previous else "there is no earlier build"
+        super().__init__(
+            f"the new index build could not be written ({type(err).__name__}: {err}{_low_space(settings)}); "
+            f"{then}; fix that and run: .venv/bin/python -m ingest"
+        )
+
+
 @dataclass(frozen=True)
 class BuildReport:
     build_id: str
@@ -75,7 +129,7 @@ class BuildReport:
     chunks: int
     embedded: int  # texts that were actually run through a model (the rest came from the cache)
     seconds: float
-    skipped: tuple[str, ...]  # corpus files that could not be parsed, with the reason
+    skipped: tuple[str, ...]  # corpus files that could not be parsed or repeat another's text, with the reason
 
     def summary(self) -> str:
         verb = "built" if self.rebuilt else "up to date:"
@@ -100,6 +154,17 @@ class Index:
         """The model that embeds questions (and profiles) for one space's collection."""
         return self.stores[space].embeddings
 
+    @cached_property
+    def unit_vectors(self) -> dict[str, np.ndarray]:
+        """Each space's chunk vectors in `chunks` order, scaled to unit length: exact dense search is one product."""
+        ids = list(self.chunks)
+        found = {}
+        for space in self.stores:
+            parts = [self.stored_vectors(space, ids[i : i + _GET_BATCH]) for i in range(0, len(ids), _GET_BATCH)]
+            vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            found[space] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return found
+
     def stored_vectors(self, space: str, ids: Sequence[str]) -> np.ndarray:
         """The vectors this build holds for the chunks `ids`, in that order (nothing is embedded again)."""
         records = self.stores[space].get(ids=list(ids), include=["embeddings"])
@@ -108,11 +173,13 @@ class Index:
         return vectors[[position[cid] for cid in ids]]
 
 
-def tokenize(text: str) -> list[str]:
-    """Search tokens: jieba's fine-grained cut for Chinese, lower-cased words otherwise, stopwords out."""
+def tokenize(text: str, *, whole_words: bool = False) -> list[str]:
+    """Search tokens: jieba's fine-grained cut for Chinese (its precise cut with `whole_words`: 供应商 without 供应),
+    lower-cased words otherwise, stopwords out."""
+    cut = jieba.lcut if whole_words else jieba.lcut_for_search
     return [
         t
-        for t in (tok.strip().lower() for tok in jieba.lcut_for_search(text))
+        for t in (tok.strip().lower() for tok in cut(text))
         if t and t not in STOPWORDS and _WORD.search(t)
     ]
 
@@ -121,7 +188,6 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     """The one place a Chroma client is made: embedded on disk, or HTTP when `chroma_url` is set."""
     use_offline_env()
     import chromadb
-    from chromadb.api.client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -144,8 +210,15 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as err:  # chromadb raises its Rust bindings' own error types for a damaged store
-        SharedSystemClient.clear_system_cache()  # else the next client for this path reuses the broken one
+        _forget_clients()
         raise StoreUnreadable(path, err) from err
+
+
+def _forget_clients() -> None:
+    """Make the next `chroma_client` a new one: chromadb shares one per path, and a broken one stays broken."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
 
 
 def build_id(settings: Settings, articles: Sequence[Article]) -> str:
@@ -155,53 +228,89 @@ def build_id(settings: Settings, articles: Sequence[Article]) -> str:
     for space in settings.spaces:
         digest.update(f";{space}={model_id(settings, space)}".encode())
     for article in sorted(articles, key=lambda a: a.source):
-        digest.update(f";{article.source}={_sha(article.text)}".encode())
+        digest.update(f";{article.source}={text_sha(article.text)}".encode())
         digest.update(repr(article.aliases).encode())
     return digest.hexdigest()[:16]
 
 
-def build_index(settings: Settings, *, progress: bool = True, embeddings: dict[str, Embeddings] | None = None) -> BuildReport:
-    """Bring the index up to date with the corpus: a no-op when nothing changed."""
-    from ingest.embeddings import get_embeddings, model_id
+@dataclass(frozen=True)
+class _Plan:
+    """What a build of the corpus as it is now would hold."""
 
+    build_id: str
+    chunks: list[Chunk]
+    roles: int
+    skipped: tuple[str, ...]
+
+    def report(self, rebuilt: bool, embedded: int, started: float) -> BuildReport:
+        seconds = time.perf_counter() - started
+        return BuildReport(self.build_id, rebuilt, self.roles, len(self.chunks), embedded, seconds, self.skipped)
+
+
+def build_index(
+    settings: Settings,
+    *,
+    progress: bool = True,
+    embeddings: dict[str, Embeddings] | None = None,
+    max_embed: int | None = None,
+) -> BuildReport:
+    """Bring the index up to date with the corpus: a no-op when nothing changed, a switch when the corpus is back
+    to a build still stored. With `max_embed`, a rebuild that would compute more embeddings than that while a
+    current build exists is left to `python -m ingest` (RebuildTooLarge)."""
     started = time.perf_counter()
-    articles, problems = load_corpus(settings.corpus_dir)
-    if not articles:
-        raise IndexUnavailable(_no_articles_message(settings, problems))
-    new_id = build_id(settings, articles)
-    chunks = chunk_articles(articles)
-    roles = len({s.name for a in articles for s in a.roles})
-    skipped = tuple(str(p) for p in problems)
+    if running := build_in_progress(settings.data_dir):
+        raise BuildInProgress(running)
+    plan = _plan(settings)
     client = chroma_client(settings)
     meta = client.get_or_create_collection(META_COLLECTION)
-    current = (meta.metadata or {}).get("build")
-    if current == new_id and _complete(client, settings, new_id, len(chunks)):
-        return BuildReport(new_id, False, roles, len(chunks), 0, time.perf_counter() - started, skipped)
-    embedded = 0
-    with _EmbeddingCache(settings.data_dir / "embedding_cache.sqlite") as cache:
-        for space in settings.spaces:
-            model = (embeddings or {}).get(space) or get_embeddings(settings, space)
-            vectors, fresh = cache.embed(model, model_id(settings, space), [c.embed_text for c in chunks], progress)
-            embedded += fresh
-            _write_collection(client, _collection_name(new_id, space), chunks, vectors)
-    meta.modify(metadata={"build": new_id, "previous": current or "", "chunks": len(chunks)})
-    _drop_old_builds(client, keep={new_id, current})
-    report = BuildReport(new_id, True, roles, len(chunks), embedded, time.perf_counter() - started, skipped)
+    current = current_build(client)
+    if current == plan.build_id and _complete(client, settings, plan.build_id, len(plan.chunks)):
+        return plan.report(False, 0, started)
+    lock = BuildLock.acquire(settings.data_dir, plan.build_id)
+    if lock is None:
+        raise BuildInProgress(build_in_progress(settings.data_dir) or "just started")
+    with lock, EmbeddingCache(settings.data_dir / "embedding_cache.sqlite") as cache:
+        if max_embed is not None:
+            _check_size(settings, plan, cache, max_embed, current)
+        complete = _complete(client, settings, plan.build_id, len(plan.chunks))
+        try:
+            embedded = 0 if complete else _write_build(client, settings, plan, cache, lock, embeddings, progress)
+            meta.modify(metadata={"build": plan.build_id, "previous": current or "", "chunks": len(plan.chunks)})
+        except Exception as err:  # whatever stopped it (Chroma or SQLite on a full disk, the model), same outcome
+            _forget_clients()  # after a failed write, chromadb 1.5 can hang even reads on the same client
+            if not complete:  # free what it took; what cannot be freed now, the next build replaces
+                drop_builds(chroma_client(settings), {plan.build_id})
+                _forget_clients()
+            raise BuildFailed(err, settings, current) from err
+    drop_unused_builds(client, keep={plan.build_id, current})
+    report = plan.report(True, embedded, started)
     log.info(report.summary())
     return report
 
 
-def open_index(settings: Settings) -> Index:
-    """Open the build the store currently points at; chunks come from the store, not from the corpus."""
+def current_build(client: chromadb.ClientAPI) -> str | None:
+    """The build the store points at (None before the first); IndexUnavailable when the store cannot be reached."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        meta = client.get_collection(META_COLLECTION)
+    except NotFoundError:
+        return None
+    except Exception as err:  # an HTTP client raises its transport's errors when the server is down
+        raise IndexUnavailable(f"cannot read the index pointer ({type(err).__name__}: {err})") from err
+    return (meta.metadata or {}).get("build") or None
+
+
+def open_index(settings: Settings, build: str | None = None) -> Index:
+    """Open a build (by default the one the store points at); chunks come from the store, not from the corpus."""
     from langchain_chroma import Chroma
 
     from ingest.embeddings import get_embeddings
 
     client = chroma_client(settings)
     try:
-        meta = client.get_collection(META_COLLECTION)
-        current = (meta.metadata or {}).get("build")
-        collections = {space: client.get_collection(_collection_name(current, space)) for space in settings.spaces}
+        build = build or current_build(client)
+        collections = {space: client.get_collection(collection_name(build, space)) for space in settings.spaces}
     except Exception as err:  # chromadb raises several types for a missing or unreadable store
         raise IndexUnavailable(
             f"no usable index in {_where(settings)} ({err}); build it with: .venv/bin/python -m ingest"
@@ -220,46 +329,106 @@ def open_index(settings: Settings) -> Index:
             client=client,
             collection_name=collection.name,
             embedding_function=get_embeddings(settings, space),
+            create_collection_if_not_exists=False,  # get_or_create can hang on a full disk (chromadb 1.5)
         )
         for space, collection in collections.items()
     }
+    jieba.setLogLevel(logging.WARNING)  # its own handler prints dictionary loading at DEBUG on every command
     for role in {c.role for c in chunks if c.role}:
         jieba.add_word(role)
     bm25 = BM25Okapi([tokenize(c.embed_text) for c in chunks])
-    return Index(current, {c.id: c for c in chunks}, stores, bm25, settings)
+    return Index(build, {c.id: c for c in chunks}, stores, bm25, settings)
 
 
 def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
-    """Build the index when it is missing or stale, then open it. A failed rebuild keeps serving the old build;
-    an unreadable embedded store is set aside (renamed, not deleted) and rebuilt from the embedding cache."""
+    """Open the current build, first bringing it up to date when a command can do that quickly. A build running
+    elsewhere, a rebuild too large for a command, or a failed rebuild leave the current build serving, with a
+    warning; with no build to serve, that error is raised. An unreadable embedded store is set aside (renamed,
+    not deleted) and rebuilt from the embedding cache."""
     try:
-        build_index(settings, progress=progress)
+        build_index(settings, progress=progress, max_embed=FOREGROUND_EMBED_LIMIT)
     except StoreUnreadable as err:
         aside = err.path.with_name(f"{err.path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
         err.path.rename(aside)
         log.warning("%s; moved it to %s and rebuilt the index", err, aside)
         build_index(settings, progress=progress)
     except (IndexUnavailable, CorpusFormatError, OSError, ValueError) as err:
-        log.warning("index rebuild failed, serving the previous build: %s", err)
+        try:
+            index = open_index(settings)
+        except IndexUnavailable:
+            raise err from None
+        log.warning("%s; answering from the current build %s", err, index.build_id)
+        return index
     return open_index(settings)
 
 
-def _collection_name(build: str, space: str) -> str:
-    return f"roleguide_{build}_{space}"
+def _plan(settings: Settings) -> _Plan:
+    articles, problems = load_corpus(settings.corpus_dir)
+    if not articles:
+        raise IndexUnavailable(_no_articles_message(settings, problems))
+    articles, repeats = _distinct(articles)
+    roles = len({s.name for a in articles for s in a.roles})
+    skipped = tuple(str(p) for p in problems) + tuple(repeats)
+    return _Plan(build_id(settings, articles), chunk_articles(articles), roles, skipped)
+
+
+def _distinct(articles: list[Article]) -> tuple[list[Article], list[str]]:
+    """The articles with each text once (the first file of a text wins), and a warning per repeated file."""
+    first: dict[str, Article] = {}
+    repeats = []
+    for article in articles:
+        seen = first.setdefault(text_sha(article.text), article)
+        if seen is not article:
+            repeats.append(f"{article.source}: the same text as {seen.source}; indexed once, as {seen.source}")
+            log.warning("skipped %s", repeats[-1])
+    return list(first.values()), repeats
+
+
+def _check_size(settings: Settings, plan: _Plan, cache: EmbeddingCache, max_embed: int, current: str | None) -> None:
+    """Refuse a large rebuild while a current build can answer; say so when there is none and it must be built."""
+    from ingest.embeddings import model_id
+
+    texts = [c.embed_text for c in plan.chunks]
+    missing = sum(cache.missing(model_id(settings, space), texts) for space in settings.spaces)
+    if missing > max_embed and current:
+        raise RebuildTooLarge(missing)
+    if missing > max_embed:
+        log.warning("no index yet: building it before answering (%d passage embeddings to compute)", missing)
+
+
+def _write_build(
+    client: chromadb.ClientAPI,
+    settings: Settings,
+    plan: _Plan,
+    cache: EmbeddingCache,
+    lock: BuildLock,
+    embeddings: dict[str, Embeddings] | None,
+    progress: bool,
+) -> int:
+    """Embed (what the cache lacks) and write every space's collection; returns how many texts were embedded."""
+    from ingest.embeddings import get_embeddings, model_id
+
+    texts = [c.embed_text for c in plan.chunks]
+    embedded = 0
+    for space in settings.spaces:
+        model = (embeddings or {}).get(space) or get_embeddings(settings, space)
+        step = partial(lock.step, f"embedding ({space})")
+        vectors, fresh = cache.embed(model, model_id(settings, space), texts, progress, step)
+        embedded += fresh
+        _write_collection(client, collection_name(plan.build_id, space), plan.chunks, vectors, lock)
+    return embedded
 
 
 def _complete(client: chromadb.ClientAPI, settings: Settings, build: str, count: int) -> bool:
     try:
-        return all(client.get_collection(_collection_name(build, s)).count() == count for s in settings.spaces)
+        return all(client.get_collection(collection_name(build, s)).count() == count for s in settings.spaces)
     except Exception:  # a missing collection
         return False
 
 
-def _write_collection(client: chromadb.ClientAPI, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    try:
-        client.delete_collection(name)  # a leftover of an earlier build of the same corpus that failed
-    except Exception:
-        pass
+def _write_collection(client: chromadb.ClientAPI, name: str, chunks: list[Chunk], vectors: np.ndarray, lock: BuildLock) -> None:
+    if name in collection_names(client):  # a leftover of an earlier build of the same corpus that failed
+        client.delete_collection(name)
     collection = client.create_collection(name, metadata={"hnsw:space": "cosine"})
     for i in range(0, len(chunks), _ADD_BATCH):
         batch = chunks[i : i + _ADD_BATCH]
@@ -269,15 +438,7 @@ def _write_collection(client: chromadb.ClientAPI, name: str, chunks: list[Chunk]
             documents=[c.embed_text for c in batch],
             metadatas=[_chunk_metadata(c) for c in batch],
         )
-
-
-def _drop_old_builds(client: chromadb.ClientAPI, keep: set[str | None]) -> None:
-    keep_names = {_collection_name(b, "") for b in keep if b}
-    for collection in client.list_collections():
-        name = collection if isinstance(collection, str) else collection.name
-        if name.startswith("roleguide_") and name != META_COLLECTION:
-            if not any(name.startswith(prefix) for prefix in keep_names):
-                client.delete_collection(name)
+        lock.step(f"writing {name}", i + len(batch), len(chunks))
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -324,58 +485,9 @@ def _where(settings: Settings) -> str:
     return settings.chroma_url or str(settings.data_dir / "chroma")
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class _EmbeddingCache:
-    """Chunk embeddings by (model id, sha256 of the embedded text), so a changed corpus re-embeds only what changed."""
-
-    _lock = threading.Lock()
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-
-    def __enter__(self) -> _EmbeddingCache:
-        try:
-            self._open()
-        except sqlite3.DatabaseError as err:  # only a cache: start it afresh
-            log.warning("embedding cache %s is unreadable (%s); starting a new one", self._path, err)
-            self._db.close()
-            self._path.unlink()
-            self._open()
-        return self
-
-    def _open(self) -> None:
-        self._db = sqlite3.connect(self._path, timeout=60)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embedding (model TEXT, sha TEXT, vector BLOB, PRIMARY KEY (model, sha))"
-        )
-
-    def __exit__(self, *exc: object) -> None:
-        self._db.close()
-
-    def embed(self, model: Embeddings, model_key: str, texts: list[str], progress: bool) -> tuple[np.ndarray, int]:
-        """Vectors for `texts` (cached or computed) and how many had to be computed."""
-        shas = [_sha(t) for t in texts]
-        known = self._lookup(model_key, set(shas))
-        missing = list(dict.fromkeys(sha for sha in shas if sha not in known))
-        by_sha = dict(zip(shas, texts))
-        bar = tqdm(total=len(missing), desc=f"embedding ({model_key.split('/')[0]})", unit="chunk", disable=not progress)
-        with bar:
-            for i in range(0, len(missing), _EMBED_BATCH):
-                batch = missing[i : i + _EMBED_BATCH]
-                vectors = np.asarray(model.embed_documents([by_sha[s] for s in batch]), dtype=np.float32)
-                with self._lock, self._db:
-                    self._db.executemany(
-                        "INSERT OR REPLACE INTO embedding VALUES (?, ?, ?)",
-                        [(model_key, s, v.tobytes()) for s, v in zip(batch, vectors)],
-                    )
-                known.update(zip(batch, vectors))
-                bar.update(len(batch))
-        return np.vstack([known[s] for s in shas]), len(missing)
-
-    def _lookup(self, model_key: str, shas: set[str]) -> dict[str, np.ndarray]:
-        rows = self._db.execute("SELECT sha, vector FROM embedding WHERE model = ?", (model_key,)).fetchall()
-        return {sha: np.frombuffer(blob, dtype=np.float32) for sha, blob in rows if sha in shas}
+def _low_space(settings: Settings) -> str:
+    """", only 0.4 MB free on the disk of …" when the embedded store's disk is (nearly) full, else ""."""
+    if settings.chroma_url:
+        return ""
+    free = shutil.disk_usage(settings.data_dir).free
+    return f"; only {free / 2**20:.1f} MB free on the disk of {settings.data_dir}" if free < _LOW_SPACE else ""

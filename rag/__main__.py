@@ -6,28 +6,29 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from typing import TYPE_CHECKING
 
 from ingest.config import Settings, load_settings, use_offline_env
-from rag.careers import KIND_NAMES, LEVEL_NAMES, RENDER_SUFFIXES, career_edges, career_graph, career_json, neighbourhood, render_map
+from rag.career_map import RENDER_SUFFIXES, render_map
+from rag.careers import KIND_NAMES, LEVEL_NAMES, career_edges, career_graph, career_json, neighbourhood
 from rag.catalog import load_catalog
 from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
 from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, draft_jd, draft_kpi_sheet
 from rag.question import EmptyQuestion
-from rag.resources import INPUT_ERRORS, USER_ERRORS, open_all
+from rag.resources import INPUT_ERRORS, USER_ERRORS, Live, open_all
 
 if TYPE_CHECKING:
     from rag.answer import Answer
-    from rag.match import RoleMatch
+    from rag.match import Matching, RoleMatch
 
 
-class BatchFormatError(ValueError):
-    """A line of a --batch file that is not a JSON object with the expected keys."""
+class InputFormatError(ValueError):
+    """Input a command cannot read: a --batch file that is missing or has bad lines, stdin that is not UTF-8."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.run(args, load_settings())
-    except USER_ERRORS + (BatchFormatError, OSError) as err:
+    except USER_ERRORS + (InputFormatError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, INPUT_ERRORS + (BatchFormatError,)) else 1
+        return 2 if isinstance(err, INPUT_ERRORS + (InputFormatError,)) else 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,19 +80,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from rag.answer import answer  # loads LangChain: only the commands that answer pay for it
+    from rag.answer_view import answer_json
 
     if args.batch is None and args.question is None:
         raise EmptyQuestion()
-    index, catalog = open_all(settings)
     if args.batch is not None:
-        with args.batch.open(encoding="utf-8") as lines:
-            for case_id, question in _batch_questions(lines):
-                try:
-                    result = answer_json(answer(question, index, catalog), case_id)
-                except EmptyQuestion as err:
-                    result = {"id": case_id, "error": str(err)}
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-        return 0
+        with _open_batch(args.batch) as lines, Live(settings, *open_all(settings)) as live:
+
+            def reply(case_id: object, question: str) -> dict:
+                return answer_json(answer(question, live.index, live.catalog), case_id)
+
+            return _run_batch(lines, "question", reply, refused=(EmptyQuestion,))
+    index, catalog = open_all(settings)
     result = answer(args.question, index, catalog)
     if args.json:
         print(json.dumps(answer_json(result, None), ensure_ascii=False))
@@ -152,21 +152,6 @@ def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
     return 0
 
 
-def answer_json(result: Answer, case_id: object) -> dict:
-    """The `ask --json` object (a contract other tools rely on)."""
-    return {
-        "id": case_id,
-        "covered": result.covered,
-        "answer": result.text,
-        "citations": [
-            {k: v for k, v in asdict(c).items() if k != "node_id"} for c in result.citations
-        ],
-        "backend": result.backend,
-        "notice": result.notice,
-        "unsupported": list(result.unsupported),
-    }
-
-
 def render_text(result: Answer) -> str:
     lines = [result.text]
     if result.notice:
@@ -180,56 +165,55 @@ def render_text(result: Answer) -> str:
     return "\n".join(lines)
 
 
-def _batch_questions(lines: TextIO) -> Iterator[tuple[object, str]]:
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            yield record["id"], str(record["question"])
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise BatchFormatError(f'line {number}: expected {{"id": …, "question": "…"}} ({err})') from err
-
-
 def _match(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.match import EmptyProfile, rank_roles  # loads the matcher's tables: only this command needs them
+    from rag.match import EmptyProfile, match_profile  # loads the matcher's tables: only this command needs them
 
-    profile = sys.stdin.read() if args.profile == "-" else args.profile
+    profile = _utf8(sys.stdin.buffer.read(), "the profile on stdin") if args.profile == "-" else args.profile
     if args.batch is None and not (profile or "").strip():
         print(f"error: {EmptyProfile()} (use --profile or --batch)", file=sys.stderr)
         return 2
-    index, catalog = open_all(settings)
     options = {"top": args.top, "company_type": args.type, "prefer": args.prefer}
     if args.batch is None:
-        print(render_matches(rank_roles(profile, index, catalog, **options)))
+        print(render_matches(match_profile(profile, *open_all(settings), **options)))
         return 0
-    with args.batch.open(encoding="utf-8") as lines:
-        for case_id, text in _batch_records(lines, "profile"):
-            try:
-                result = {"id": case_id, "roles": [match_json(m) for m in rank_roles(text, index, catalog, **options)]}
-            except EmptyProfile as err:
-                result = {"id": case_id, "error": str(err)}
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+    with _open_batch(args.batch) as lines, Live(settings, *open_all(settings)) as live:
+
+        def reply(case_id: object, text: str) -> dict:
+            matching = match_profile(text, live.index, live.catalog, **options)
+            level = {"band": matching.seniority.band, "value": matching.seniority.level}
+            roles = [match_json(m) for m in matching.roles]
+            return {"id": case_id, "level": level, "notice": matching.notice, "roles": roles}
+
+        return _run_batch(lines, "profile", reply, refused=(EmptyProfile,))
 
 
 def match_json(match: RoleMatch) -> dict:
-    """One role of a `match --batch` line (a contract other tools rely on)."""
+    """One role of a `match --batch` line (a contract other tools rely on): `score` is 0–100, the sum of `parts`."""
     return {
         "role": match.role,
         "score": match.score,
+        "parts": asdict(match.parts),
+        "level": match.level,
         "evidence": [{k: v for k, v in asdict(e.citation).items() if k != "node_id"} for e in match.evidence],
         "gaps": [gap.quote for gap in match.gaps],
     }
 
 
-def render_matches(matches: list[RoleMatch]) -> str:
-    lines: list[str] = []
-    for n, m in enumerate(matches, 1):
-        lines.append(f"{n}. {m.role} ({LEVEL_NAMES[m.level]}级) · score {m.score:.2f}")
+def render_matches(matching: Matching) -> str:
+    from rag.seniority import BAND_NAMES
+
+    level = matching.seniority
+    lines = [f"你的层级: {BAND_NAMES[level.band]}（{'、'.join(level.cues) or '没有写年限、带团队或职务，按入门估计'}）"]
+    if matching.notice:
+        lines.insert(0, f"(note: {matching.notice})")
+    for n, m in enumerate(matching.roles, 1):
+        p = m.parts
+        lines.append(f"{n}. {m.role} ({LEVEL_NAMES[m.level]}) · 得分 {m.score}/100 = 相关经验 {p.experience}/60 + 层级 {p.level}/25 + 意愿 {p.will}/15")
         for e in m.evidence:
             where = f"{e.citation.role} · {e.citation.field} — {e.citation.source} [{e.citation.start}:{e.citation.end}]"
-            lines.append(f"   匹配: “{e.sentence}” ↔ {_shorten(e.citation.quote)}  ({where})")
+            lines.append(f"   匹配: “{_shorten(e.sentence)}” ↔ {_shorten(e.citation.quote)}  ({where})")
+        for e in m.wishes:
+            lines.append(f"   {'想要' if e.kind == 'want' else '不想要'}: “{_shorten(e.sentence)}” ↔ {_shorten(e.citation.quote)}")
         if m.gaps:
             lines.append(f"   尚未体现的能力: {'、'.join(g.quote for g in m.gaps)}")
         if m.next_steps:
@@ -244,15 +228,15 @@ def _careers(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     catalog = load_catalog(settings.corpus_dir)
     graph = career_graph(catalog)
-    if args.role:
-        graph = neighbourhood(graph, catalog.role(args.role).name)
+    role = catalog.role(args.role).name if args.role else None
+    near = neighbourhood(graph, role) if role else graph
     if args.out is None:
-        for e in career_edges(graph):
+        for e in career_edges(near):
             print(f"{e.source} → {e.target} [{KIND_NAMES[e.kind]}] {_shorten(e.citation.quote)} ({e.citation.start}:{e.citation.end})")
     elif args.out.suffix.lower() == ".json":
-        args.out.write_text(json.dumps(career_json(graph), ensure_ascii=False, indent=1), encoding="utf-8")
-    else:
-        render_map(graph, args.out)
+        args.out.write_text(json.dumps(career_json(near), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:  # one role's career path, or the whole map by chapter
+        render_map(graph, args.out, role)
     return 0
 
 
@@ -260,16 +244,62 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _batch_records(lines: TextIO, key: str) -> Iterator[tuple[object, str]]:
-    """(id, text) from JSONL lines such as {"id": …, "profile": "…"}."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+def _open_batch(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")  # bytes: a line that is not UTF-8 is that line's error, not the file's
+    except OSError as err:
+        raise InputFormatError(f"cannot read the --batch file {path}: {err.strerror}") from None
+
+
+def _run_batch(
+    lines: BinaryIO, key: str, reply: Callable[[object, str], dict], *, refused: tuple[type[Exception], ...]
+) -> int:
+    """One JSON line out per non-blank JSONL line in ({"id": …, key: "…"}): `reply(id, text)`, or
+    {"id", "line", "error"} for a line that cannot be read or whose text is refused. Exit code 2 if any was."""
+    bad: list[int] = []
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
             continue
+        case_id = None
         try:
-            record = json.loads(line)
-            yield record["id"], str(record[key])
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise BatchFormatError(f'line {number}: expected {{"id": …, "{key}": "…"}} ({err})') from err
+            record = _json_object(_utf8(raw, f"line {number}"), key)
+            case_id = record.get("id")
+            result = reply(case_id, _batch_text(record, key))
+        except (InputFormatError, *refused) as err:
+            bad.append(number)
+            result = {"id": case_id, "line": number, "error": str(err)}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    if bad:
+        numbers = ", ".join(map(str, bad[:10])) + (", …" if len(bad) > 10 else "")
+        raise InputFormatError(f"{len(bad)} line(s) of the --batch file got an error object instead of a result (line {numbers})")
+    return 0
+
+
+def _json_object(line: str, key: str) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputFormatError(f"not JSON ({err.msg} at column {err.colno}): {_expected(key)}") from None
+    if not isinstance(record, dict):
+        raise InputFormatError(f"{_expected(key)}, got {_shorten(line.strip())}")
+    return record
+
+
+def _batch_text(record: dict, key: str) -> str:
+    if "id" not in record or record.get(key) is None:
+        raise InputFormatError(f"{_expected(key)}, got {_shorten(json.dumps(record, ensure_ascii=False))}")
+    return str(record[key])
+
+
+def _expected(key: str) -> str:
+    return f'expected {{"id": …, "{key}": "…"}}'
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8-sig")  # -sig: a byte-order mark (Windows editors) is not part of the text
+    except UnicodeDecodeError as err:
+        raise InputFormatError(f"{what} is not UTF-8 text (byte {err.start}); save it as UTF-8") from None
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""ingest.index: a real Chroma store on disk — build, no-op, partial re-embed, failed rebuild, second article."""
+"""ingest.index: a real Chroma store on disk — build, no-op, partial re-embed, failed rebuild, second article,
+leases that keep a build a reader holds, one build at a time, a repeated article indexed once."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ import shutil
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from ingest.index import IndexUnavailable, build_index, chroma_client, ensure_index, open_index
-from rag.answer import answer
-from rag.catalog import load_catalog
+from ingest.builds import LEASES_COLLECTION, BuildLock, Leases, collection_names
 from ingest.config import Settings
 from ingest.embeddings import get_embeddings
+from ingest.index import (
+    FOREGROUND_EMBED_LIMIT,
+    BuildFailed,
+    BuildInProgress,
+    IndexUnavailable,
+    build_index,
+    chroma_client,
+    ensure_index,
+    open_index,
+)
+from rag.answer import answer
+from rag.catalog import load_catalog
 
 SECOND_ARTICLE = """直播电商岗位解析
 
@@ -27,6 +38,12 @@ KPI 指标:直播场控专员的绩效考核主要关注以下指标:
 
 互动率:评论与点赞人数占观看人数的比例
 """
+
+
+def large_article(kpis: int) -> str:
+    """SECOND_ARTICLE with `kpis` distinct KPI lines: twice as many passages to embed (one per space)."""
+    lines = "\n\n".join(f"指标{n}:第{n}项考核指标的定义与计算口径" for n in range(kpis))
+    return SECOND_ARTICLE.replace("互动率:评论与点赞人数占观看人数的比例", lines)
 
 
 class Recorder(Embeddings):
@@ -82,9 +99,11 @@ def test_failed_rebuild_leaves_the_previous_index_serving(corpus_copy):
     before = open_index(corpus_copy)
     catalog = load_catalog(corpus_copy.corpus_dir)
     expected = answer("商家投诉要在多长时间内调查完?", before, catalog)
+    stored = collection_names(chroma_client(corpus_copy))
     (corpus_copy.corpus_dir / "extra.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildFailed, match=f"OSError: disk full while embedding.*previous build {before.build_id} keeps"):
         build_index(corpus_copy, progress=False, embeddings=_recorders(corpus_copy, fail_after=0))
+    assert collection_names(chroma_client(corpus_copy)) == stored  # nothing of the failed build is left
     after = open_index(corpus_copy)
     assert after.build_id == before.build_id
     assert answer("商家投诉要在多长时间内调查完?", after, catalog) == expected
@@ -119,3 +138,75 @@ def test_deleted_index_is_rebuilt_automatically_and_reported_clearly(corpus_copy
 
 def test_chroma_telemetry_is_off(seed_settings):
     assert chroma_client(seed_settings).get_settings().anonymized_telemetry is False
+
+
+def _edit_seed(settings: Settings, old: str, new: str) -> None:
+    seed = settings.corpus_dir / "000_c7806a285f499d96.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _stored_builds(settings: Settings) -> list[str]:
+    names = collection_names(chroma_client(settings))
+    return sorted({name.split("_")[1] for name in names if name.endswith("_e5")})
+
+
+def test_a_build_under_a_lease_outlives_two_rebuilds_and_goes_once_released(corpus_copy):
+    client = chroma_client(corpus_copy)
+    if LEASES_COLLECTION in collection_names(client):
+        client.delete_collection(LEASES_COLLECTION)  # copied from the seed store along with the app's lease
+    held = open_index(corpus_copy)
+    expected = answer("采购经理的KPI有哪些", held, load_catalog(corpus_copy.corpus_dir))
+    leases = Leases(client)
+    leases.hold(held.build_id)
+    _edit_seed(corpus_copy, "采购计划达成率", "采购计划完成率")
+    second = build_index(corpus_copy, progress=False).build_id
+    _edit_seed(corpus_copy, "采购计划完成率", "采购计划实现率")
+    third = build_index(corpus_copy, progress=False).build_id
+    assert _stored_builds(corpus_copy) == sorted({held.build_id, second, third})
+    assert answer("采购经理的KPI有哪些", held, load_catalog(corpus_copy.corpus_dir)) == expected  # still readable
+    leases.release()
+    _edit_seed(corpus_copy, "采购计划实现率", "采购计划达标率")
+    fourth = build_index(corpus_copy, progress=False).build_id
+    assert _stored_builds(corpus_copy) == sorted({third, fourth})  # the current and the one it replaced
+
+
+def test_a_corpus_back_to_a_stored_build_switches_to_it_without_rewriting_it(corpus_copy):
+    first = open_index(corpus_copy).build_id
+    kept = {c.name: c.id for c in chroma_client(corpus_copy).list_collections()}
+    _edit_seed(corpus_copy, "采购计划达成率", "采购计划完成率")
+    build_index(corpus_copy, progress=False)
+    _edit_seed(corpus_copy, "采购计划完成率", "采购计划达成率")
+    report = build_index(corpus_copy, progress=False)
+    assert (report.build_id, report.rebuilt, report.embedded, open_index(corpus_copy).build_id) == (first, True, 0, first)
+    now = {c.name: c.id for c in chroma_client(corpus_copy).list_collections()}
+    assert {name: now[name] for name in kept if first in name} == {name: i for name, i in kept.items() if first in name}
+
+
+def test_a_build_running_elsewhere_is_reported_with_its_progress_and_the_current_build_answers(corpus_copy, caplog):
+    current = open_index(corpus_copy).build_id
+    _edit_seed(corpus_copy, "采购计划达成率", "采购计划完成率")
+    with BuildLock.acquire(corpus_copy.data_dir, "0123456789abcdef") as lock:
+        lock.step("embedding (e5)", 120, 400)
+        with pytest.raises(BuildInProgress, match=r"in progress \(pid \d+, started \d\d:\d\d:\d\d, embedding \(e5\) 120 of 400\)"):
+            build_index(corpus_copy, progress=False)
+        assert ensure_index(corpus_copy).build_id == current
+    assert "in progress" in caplog.text and f"answering from the current build {current}" in caplog.text
+    assert build_index(corpus_copy, progress=False).rebuilt  # the lock is free again
+
+
+def test_a_command_leaves_a_large_rebuild_to_ingest_and_answers_from_the_current_build(corpus_copy, caplog):
+    current = open_index(corpus_copy).build_id
+    (corpus_copy.corpus_dir / "big.txt").write_text(large_article(FOREGROUND_EMBED_LIMIT), encoding="utf-8")
+    assert ensure_index(corpus_copy).build_id == current
+    assert "passage embeddings are to be computed; rebuild with: .venv/bin/python -m ingest" in caplog.text
+    assert f"answering from the current build {current}" in caplog.text
+
+
+def test_a_copy_of_an_article_is_indexed_once_with_a_warning_naming_both(corpus_copy, seed_index):
+    seed = corpus_copy.corpus_dir / "000_c7806a285f499d96.txt"
+    shutil.copy(seed, corpus_copy.corpus_dir / "copy.txt")
+    report = build_index(corpus_copy, progress=False)
+    assert report.skipped == (
+        "corpus/copy.txt: the same text as corpus/000_c7806a285f499d96.txt; indexed once, as corpus/000_c7806a285f499d96.txt",
+    )
+    assert (report.rebuilt, report.chunks, open_index(corpus_copy).chunks) == (False, 522, seed_index.chunks)
