@@ -41,7 +41,8 @@ def test_every_eval_question_gets_the_same_answer_under_two_hash_seeds_and_a_shu
 
 
 def test_every_eval_profile_gets_the_same_ranking_under_two_hash_seeds_and_a_shuffled_order(seed_settings, tmp_path):
-    profiles = [{"id": c["id"], "profile": c["profile"]} for c in load_jsonl(CASES_DIR / "match.jsonl")]
+    files = [CASES_DIR / f"match.{split}.jsonl" for split in SPLITS]
+    profiles = [{"id": c["id"], "profile": c["profile"]} for path in files for c in load_jsonl(path)]
     shuffled = random.Random(7).sample(profiles, len(profiles))
     first = _batch("match", profiles, seed_settings, 3, tmp_path)
     second = _batch("match", shuffled, seed_settings, 4, tmp_path)
