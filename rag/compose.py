@@ -25,8 +25,8 @@ from rag.retrieve import Hit
 
 Span = tuple[Chunk, int, int]  # a chunk and the part of it [start:end] that is quoted
 
-MAX_SENTENCES = 10
-SENTENCE_FLOOR = 0.4  # a sentence is shown when it scores at least this share of the best one
+MAX_SENTENCES = 12
+SENTENCE_FLOOR = 0.35  # a sentence is shown when it scores at least this share of the best one
 TOP_PASSAGES = 8  # the passages a specific answer picks its sentences from
 FIELD_BONUS = 0.2
 COMPARE_FIELDS = ("职责职能", "目标动机")

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.index import Index, tokenize
+from ingest.index import Index
 from rag.catalog import Catalog
 from rag.question import Question, content_terms
 
@@ -129,5 +129,3 @@ def lexical_share(text: str, terms: Sequence[str], index: Index) -> float:
     lowered = text.lower()
     return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0
 
-
-__all__ = ["CoverageSignals", "coverage_signals", "is_covered", "lexical_share", "TOPICS_NOT_COVERED", "tokenize"]
