@@ -195,7 +195,7 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
         return _refusal(q, _nearest(q, evidence)), []
     text = "\n".join(_render_segment(s, nums) for s, nums in made.segments)
     result = Answer(q.text, True, text, made.citations, q.lang, made.roles, made.intent, q.notice, made.segments)
-    return replace(result, notice_zh=q.notice_zh), list(made.passages)
+    return replace(result, notice_zh=q.notice_zh), list(made.citations)  # a chat model answers from the extractive answer's own sources
 
 
 def _described_roles(turn: str, index: Index, catalog: Catalog) -> tuple[str, ...]:

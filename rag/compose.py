@@ -42,7 +42,6 @@ class Composition:
     segments: tuple[tuple[str, tuple[int, ...]], ...]  # (text, citation numbers) — titles carry none
     citations: tuple[Citation, ...]
     roles: tuple[str, ...]
-    passages: tuple[Citation, ...]  # what a chat model may answer from (the extractive answer's sources)
 
 
 def compose(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> Composition:
@@ -76,7 +75,7 @@ def _render(q: Question, spans: Sequence[Span]) -> Composition:
         citations.append(chunk.cite(start, end))
         segments.append((citations[-1].quote, (len(citations),)))
     roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
-    return Composition(q.intent, tuple(segments), tuple(citations), roles, tuple(citations))
+    return Composition(q.intent, tuple(segments), tuple(citations), roles)
 
 
 def group_title(chunk: Chunk) -> str:

@@ -3,15 +3,10 @@ with a model's output (scripted chat models), a dead endpoint, a slow one and ga
 
 from __future__ import annotations
 
-import json
 import re
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -20,6 +15,7 @@ from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 
 from rag.answer import answer
+from tests.conftest import openai_endpoint
 from rag.llm import MAX_ANSWER_TOKENS, LlmUnavailable, build_answer_chain, get_chat_model
 
 KPI_QUESTION = "采购经理的KPI有哪些?"  # passages: the five KPI items of 采购经理, in article order
@@ -207,7 +203,7 @@ def test_endpoint_down_gives_the_extractive_answer_with_a_notice(seed_index, cat
 
 @pytest.mark.parametrize("behaviour", ["silent", "drip"])
 def test_slow_endpoint_times_out_to_the_extractive_answer(seed_index, catalog, behaviour):
-    with _endpoint(behaviour) as url:
+    with openai_endpoint(behaviour) as url:
         started = time.monotonic()
         result = _ask_endpoint(seed_index, catalog, url, timeout=1)
         elapsed = time.monotonic() - started
@@ -217,14 +213,14 @@ def test_slow_endpoint_times_out_to_the_extractive_answer(seed_index, catalog, b
 
 
 def test_endpoint_returning_garbage_falls_back_with_a_notice(seed_index, catalog):
-    with _endpoint("garbage") as url:
+    with openai_endpoint("garbage") as url:
         result = _ask_endpoint(seed_index, catalog, url, timeout=5)
     assert (result.backend, len(result.citations)) == ("extractive", 5)
     assert result.notice.startswith("the LLM answer was not used: openai:down-test")
 
 
 def test_streamed_endpoint_answer_is_grounded(seed_index, catalog, seed_text):
-    with _endpoint("answer", reply=FAITHFUL + "公司年薪100万[5]。") as url:
+    with openai_endpoint("answer", reply=FAITHFUL + "公司年薪100万[5]。") as url:
         result = _ask_endpoint(seed_index, catalog, url, timeout=5)
     assert (result.backend, list(result.segments), result.unsupported) == ("openai:down-test", KEPT, ("公司年薪100万。",))
     assert _exact(result, seed_text)
@@ -240,60 +236,3 @@ def replace_settings(settings, **changes):
 def _ask_endpoint(index, catalog, url: str, *, timeout: float):
     settings = replace_settings(index.settings, llm="openai", llm_base_url=url, llm_model="down-test", llm_timeout=timeout)
     return answer(KPI_QUESTION, replace(index, settings=settings), catalog)  # the model comes from the settings
-
-
-@contextmanager
-def _endpoint(behaviour: str, reply: str = "") -> Iterator[str]:
-    """An OpenAI-style /v1/chat/completions on 127.0.0.1 that is silent for 6 s, drips for 6 s, answers
-    garbage, or streams `reply` word by word."""
-    handler = type("Handler", (_Endpoint,), {"behaviour": behaviour, "reply": reply})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Endpoint(BaseHTTPRequestHandler):
-    behaviour = "silent"
-    reply = ""
-
-    def log_message(self, *args) -> None:  # keep pytest's output clean
-        pass
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.behaviour == "silent":
-            time.sleep(6)
-        self.send_response(200)
-        kind = "text/html" if self.behaviour == "garbage" else "text/event-stream"
-        self.send_header("Content-Type", kind)
-        self.end_headers()
-        try:
-            match self.behaviour:
-                case "garbage":
-                    self._send("<html>502 upstream Bad Gateway \x00\xff</html>")
-                case "drip":
-                    for _ in range(20):
-                        self._send(_event("采购"))
-                        time.sleep(0.3)
-                case "answer":
-                    for word in self.reply.replace("。", "。 ").split(" "):
-                        self._send(_event(word))
-                    self._send("data: [DONE]\n\n")
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up, as it should
-
-    def _send(self, text: str) -> None:
-        self.wfile.write(text.encode())
-        self.wfile.flush()
-
-
-def _event(content: str) -> str:
-    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
-             "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}]}  # fmt: skip
-    return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"

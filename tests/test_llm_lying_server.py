@@ -4,14 +4,10 @@ the faithful one and report the others as unsupported, never showing them."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from rag.answer import answer
+from tests.conftest import openai_endpoint
 
 QUESTION = "采购经理的KPI有哪些?"
 
@@ -26,7 +22,7 @@ def test_negated_and_requantified_sentences_from_a_served_model_are_dropped(seed
         f"采购计划达成率是按既定采购计划完成的全部采购金额占比[{n['采购计划达成率']}]。",
         f"采购成本节约率从不计算实际采购成本与预算成本的差额[{n['采购成本节约率']}]。",
     ]
-    with _lying_endpoint(faithful + "".join(lies)) as url:
+    with openai_endpoint("answer", faithful + "".join(lies)) as url:
         settings = seed_index.settings.model_copy(
             update={"llm": "openai", "llm_base_url": url, "llm_model": "lying", "llm_timeout": 10.0}
         )
@@ -37,50 +33,3 @@ def test_negated_and_requantified_sentences_from_a_served_model_are_dropped(seed
     assert not any(sentence in result.text for sentence in dropped)
     assert [c.quote.split(":")[0] for c in result.citations] == ["供应商绩效评分"]
     assert all(seed_text[c.start : c.end] == c.quote for c in result.citations)
-
-
-@contextmanager
-def _lying_endpoint(reply: str) -> Iterator[str]:
-    """/v1/chat/completions on a free loopback port, streaming `reply` sentence by sentence as SSE chunks."""
-    handler = type("Handler", (_Completions,), {"reply": reply})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _Completions(BaseHTTPRequestHandler):
-    reply = ""
-
-    def log_message(self, *args) -> None:  # keep pytest's output clean
-        pass
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.path.rstrip("/") != "/v1/chat/completions":
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        for piece in self.reply.replace("。", "。\0").split("\0"):
-            if piece:
-                self._send(_chunk({"content": piece}, None))
-        self._send(_chunk({}, "stop"))
-        self._send("data: [DONE]\n\n")
-
-    def _send(self, text: str) -> None:
-        self.wfile.write(text.encode())
-        self.wfile.flush()
-
-
-def _chunk(delta: dict, finish: str | None) -> str:
-    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "lying",
-             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}  # fmt: skip
-    return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"

@@ -352,25 +352,6 @@ def test_a_profile_on_stdin_that_is_not_utf8_is_one_line(seed_env, capsys, monke
     assert capsys.readouterr().err == "error: the profile on stdin is not UTF-8 text (byte 0); save it as UTF-8\n"
 
 
-@pytest.fixture
-def chroma_process(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A real `chroma run` on a free loopback port, and its process (for the test to stop)."""
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert eventually(lambda: _reachable(f"{url}/api/v2/heartbeat") or server.poll() is not None)
-        yield url, server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def test_with_the_chroma_server_down_the_app_says_so_in_chinese_and_drafting_goes_on(chroma_process, seed_settings, tmp_path):
     url, server = chroma_process
     data = tmp_path / "client-data"

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from ingest.index import IndexUnavailable, build_index, chroma_client, open_index
+from ingest.index import IndexUnavailable, build_index, open_index
 from rag.answer import answer
 from ingest.config import Settings
 from tests.conftest import free_port
@@ -19,37 +14,11 @@ from tests.conftest import free_port
 QUESTIONS = ["采购经理的KPI有哪些?", "商家合规专员收到投诉后多久要完成调查?", "What does a buyer do?", "电商运营总监的年薪一般多少?"]
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chroma_client(Settings(chroma_url=url)).heartbeat()
-                break
-            except Exception:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("chroma run did not start") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def test_ingest_and_answer_through_a_chroma_server(chroma_server, seed_settings, seed_index, catalog, tmp_path):
+def test_ingest_and_answer_through_a_chroma_server(chroma_process, seed_settings, seed_index, catalog, tmp_path):
     data = tmp_path / "client-data"
     data.mkdir()
     shutil.copy(seed_settings.data_dir / "embedding_cache.sqlite", data)  # embeddings are cached client-side
-    settings = Settings(chroma_url=chroma_server, data_dir=data)
+    settings = Settings(chroma_url=chroma_process[0], data_dir=data)
     report = build_index(settings, progress=False)
     assert (report.rebuilt, report.build_id, report.embedded) == (True, seed_index.build_id, 0)
     assert not (data / "chroma").exists()  # nothing written to an embedded store
