@@ -22,7 +22,7 @@ import gradio as gr  # noqa: E402
 from ingest.index import Index  # noqa: E402
 from rag.answer import Answer, answer  # noqa: E402
 from rag.answer_view import answer_chunks, answer_json, answer_markdown, plain  # noqa: E402
-from rag.catalog import Catalog, UnknownRole  # noqa: E402
+from rag.catalog import AmbiguousRole, Catalog, UnknownRole  # noqa: E402
 from rag.export import DraftFiles, md_escape, to_markdown, to_table, write_drafts  # noqa: E402
 from rag.jd import draft_jd, draft_kpi_sheet, with_edits  # noqa: E402
 from rag.kpi import STATIC_COLUMNS, TABLE_COLUMNS, KpiTableError  # noqa: E402
@@ -224,7 +224,7 @@ def _api(live: Live) -> None:
 
     def ask_json(question: str) -> dict:
         """The same object as `python -m rag ask --json`."""
-        return answer_json(_answered(question, live.index, live.catalog), None)
+        return answer_json(_answered(question, live.index, live.catalog), None, live.catalog)
 
     def jd(role: str) -> str:
         return _or_error(lambda: to_markdown(draft_jd(role, live.catalog)))
@@ -261,6 +261,8 @@ def _or_error(make: Callable[[], str]) -> str:
 
 
 def unknown_role_message(err: UnknownRole) -> str:
+    if isinstance(err, AmbiguousRole):
+        return f"有 {len(err.suggestions)} 份文档都描述了「{err.name}」,请选择其中一个:{'、'.join(err.suggestions)}。"
     hint = f"你是不是要找:{'、'.join(err.suggestions)}?" if err.suggestions else "请从下拉列表中选择一个岗位。"
     return f"文章中没有名为「{err.name}」的岗位。{hint}"
 

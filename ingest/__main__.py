@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexUnavailable, SettingsError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(report.summary())  # skipped files were logged as warnings when they were read
+    for line in report.corpus.lines():  # skipped files were also logged as warnings when they were read
+        print(line)
+    print(report.summary())
     return 0
 
 

@@ -56,7 +56,8 @@ from ingest.builds import (
 from ingest.chunk import CHUNKER_VERSION, Chunk, chunk_articles
 from ingest.config import Settings, use_offline_env
 from ingest.embedding_cache import EmbeddingCache, text_sha
-from ingest.parse import PARSER_VERSION, Article, CorpusFormatError, load_corpus
+from ingest.corpus import Corpus, Skipped, read_corpus
+from ingest.parse import PARSER_VERSION, Article, CorpusFormatError
 
 if TYPE_CHECKING:
     import chromadb
@@ -130,6 +131,7 @@ class BuildReport:
     embedded: int  # texts that were actually run through a model (the rest came from the cache)
     seconds: float
     skipped: tuple[str, ...]  # corpus files that could not be parsed or repeat another's text, with the reason
+    corpus: Corpus  # what was read, document by document
 
     def summary(self) -> str:
         verb = "built" if self.rebuilt else "up to date:"
@@ -229,7 +231,7 @@ def build_id(settings: Settings, articles: Sequence[Article]) -> str:
         digest.update(f";{space}={model_id(settings, space)}".encode())
     for article in sorted(articles, key=lambda a: a.source):
         digest.update(f";{article.source}={text_sha(article.text)}".encode())
-        digest.update(repr(article.aliases).encode())
+        digest.update(repr((article.title, article.aliases)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -241,10 +243,11 @@ class _Plan:
     chunks: list[Chunk]
     roles: int
     skipped: tuple[str, ...]
+    corpus: Corpus
 
     def report(self, rebuilt: bool, embedded: int, started: float) -> BuildReport:
         seconds = time.perf_counter() - started
-        return BuildReport(self.build_id, rebuilt, self.roles, len(self.chunks), embedded, seconds, self.skipped)
+        return BuildReport(self.build_id, rebuilt, self.roles, len(self.chunks), embedded, seconds, self.skipped, self.corpus)
 
 
 def build_index(
@@ -363,25 +366,13 @@ def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
 
 
 def _plan(settings: Settings) -> _Plan:
-    articles, problems = load_corpus(settings.corpus_dir)
-    if not articles:
-        raise IndexUnavailable(_no_articles_message(settings, problems))
-    articles, repeats = _distinct(articles)
-    roles = len({s.name for a in articles for s in a.roles})
-    skipped = tuple(str(p) for p in problems) + tuple(repeats)
-    return _Plan(build_id(settings, articles), chunk_articles(articles), roles, skipped)
-
-
-def _distinct(articles: list[Article]) -> tuple[list[Article], list[str]]:
-    """The articles with each text once (the first file of a text wins), and a warning per repeated file."""
-    first: dict[str, Article] = {}
-    repeats = []
-    for article in articles:
-        seen = first.setdefault(text_sha(article.text), article)
-        if seen is not article:
-            repeats.append(f"{article.source}: the same text as {seen.source}; indexed once, as {seen.source}")
-            log.warning("skipped %s", repeats[-1])
-    return list(first.values()), repeats
+    corpus = read_corpus(settings.corpus_dir)
+    if not corpus.articles:
+        raise IndexUnavailable(_no_articles_message(settings, corpus.skipped))
+    chunks = chunk_articles(list(corpus.articles))
+    roles = len({c.role_key for c in chunks if c.role_key})
+    skipped = tuple(f"{s.source}: {s.reason}" for s in corpus.skipped)
+    return _Plan(build_id(settings, corpus.articles), chunks, roles, skipped, corpus)
 
 
 def _check_size(settings: Settings, plan: _Plan, cache: EmbeddingCache, max_embed: int, current: str | None) -> None:
@@ -448,6 +439,7 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "node_id": chunk.node_id,
         "section_id": chunk.section_id,
         "role": chunk.role or "",
+        "role_key": chunk.role_key or "",
         "field": chunk.field or "",
         "kind": chunk.kind,
         "label": chunk.label or "",
@@ -472,13 +464,14 @@ def _chunk_from_metadata(meta: dict) -> Chunk:
         start=int(meta["start"]),
         end=int(meta["end"]),
         heading=meta["heading"],
+        role_key=meta["role_key"] or None,
     )
 
 
-def _no_articles_message(settings: Settings, problems: list[CorpusFormatError]) -> str:
-    if problems:
-        return f"no article in {settings.corpus_dir} could be read: " + "; ".join(str(p) for p in problems)
-    return f"no .txt or .md article in {settings.corpus_dir}"
+def _no_articles_message(settings: Settings, skipped: Sequence[Skipped]) -> str:
+    if skipped:
+        return f"no article in {settings.corpus_dir} could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped)
+    return f"no .txt, .md or .docx article in {settings.corpus_dir}"
 
 
 def _where(settings: Settings) -> str:

@@ -59,10 +59,11 @@ _ID_FORMAT = {"cn_paren": "{}({})", "paren": "{}({})", "circled": "{}-{}"}
 class CorpusFormatError(ValueError):
     """A corpus file that cannot be read as a role document (empty, unreadable, or without roles)."""
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, text: str | None = None) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.text = text  # the document's text when it could be read (it holds no roles)
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def parse_article(text: str, source: str, *, hints: Mapping[int, LineHint] | Non
             source,
             "no role sections were found: give each role a heading ('2.1 岗位名称', '## 岗位名称', '一、岗位名称' "
             "or a Word heading) followed by fields such as 岗位职责 / 考核指标",
+            text,
         )
     sections = tuple(_section(b, markdown) for b in blocks if b.lines or b.kind == "role")
     first = outline.preface[0].text if outline.preface else None

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from typing import TYPE_CHECKING
 
 from ingest.config import Settings, load_settings, use_offline_env
+from ingest.corpus import read_corpus
 from rag.career_map import RENDER_SUFFIXES, render_map
 from rag.careers import KIND_NAMES, LEVEL_NAMES, career_edges, career_graph, career_json, neighbourhood
 from rag.catalog import load_catalog
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     jd.add_argument("--type", choices=COMPANY_TYPES, default="通用", help="company type: keeps the notes for that model")
     jd.add_argument("--extra", action="append", default=[], help="a 补充要求 line of your own (shown as yours, uncited)")
     jd.add_argument("--format", choices=("md", "docx", "json"), default="md", help="output format (docx needs --out)")
+    jd.add_argument("--source", help="the document, when several describe a role of that name (file name or title)")
     jd.add_argument("--out", type=Path, help="write to this file instead of printing")
     jd.set_defaults(run=_jd)
     kpi = commands.add_parser("kpi", help="draft a KPI sheet (KPI 考核表) for a role, every row cited")
@@ -63,7 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("xlsx", "csv", "md", "json"), default="md", help="output format (xlsx needs --out)"
     )
     kpi.add_argument("--out", type=Path, help="write to this file instead of printing")
+    kpi.add_argument("--source", help="the document, when several describe a role of that name (file name or title)")
     kpi.set_defaults(run=_kpi)
+    sources = commands.add_parser("sources", help="the documents read (roles, fields) and the files skipped, with why")
+    sources.add_argument("--json", action="store_true", help="print one JSON object")
+    sources.set_defaults(run=_sources)
     match = commands.add_parser("match", help="rank the roles that suit a job-seeker's profile, with evidence and gaps")
     match.add_argument("--profile", help="your studies, experience, skills and likes (Chinese or English); - reads stdin")
     match.add_argument("--batch", type=Path, help='JSONL file of {"id", "profile"}; one JSON line out per profile')
@@ -88,20 +94,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         with _open_batch(args.batch) as lines, Live(settings, *open_all(settings)) as live:
 
             def reply(case_id: object, question: str) -> dict:
-                return answer_json(answer(question, live.index, live.catalog), case_id)
+                return answer_json(answer(question, live.index, live.catalog), case_id, live.catalog)
 
             return _run_batch(lines, "question", reply, refused=(EmptyQuestion,))
     index, catalog = open_all(settings)
     result = answer(args.question, index, catalog)
     if args.json:
-        print(json.dumps(answer_json(result, None), ensure_ascii=False))
+        print(json.dumps(answer_json(result, None, catalog), ensure_ascii=False))
     else:
         print(render_text(result))
     return 0
 
 
 def _jd(args: argparse.Namespace, settings: Settings) -> int:
-    doc = draft_jd(args.role, load_catalog(settings.corpus_dir), company_type=args.type, extra=args.extra)
+    catalog = load_catalog(settings.corpus_dir)
+    doc = draft_jd(args.role, catalog, company_type=args.type, extra=args.extra, source=args.source)
     if settings.llm != "none":
         doc = _reworded(doc, settings)
     return _write(doc, args.format, args.out)
@@ -124,7 +131,16 @@ def _reworded(doc: JobDescription, settings: Settings) -> JobDescription:
 
 
 def _kpi(args: argparse.Namespace, settings: Settings) -> int:
-    return _write(draft_kpi_sheet(args.role, load_catalog(settings.corpus_dir)), args.format, args.out)
+    return _write(draft_kpi_sheet(args.role, load_catalog(settings.corpus_dir), source=args.source), args.format, args.out)
+
+
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    corpus = read_corpus(settings.corpus_dir)
+    if args.json:
+        print(json.dumps(corpus.json(), ensure_ascii=False))
+    else:
+        print("\n".join(corpus.lines()) or f"no document in {settings.corpus_dir}")
+    return 0
 
 
 def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
@@ -194,7 +210,7 @@ def match_json(match: RoleMatch) -> dict:
         "score": match.score,
         "parts": asdict(match.parts),
         "level": match.level,
-        "evidence": [{k: v for k, v in asdict(e.citation).items() if k != "node_id"} for e in match.evidence],
+        "evidence": [e.citation.as_json() for e in match.evidence],
         "gaps": [gap.quote for gap in match.gaps],
     }
 
@@ -228,7 +244,7 @@ def _careers(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     catalog = load_catalog(settings.corpus_dir)
     graph = career_graph(catalog)
-    role = catalog.role(args.role).name if args.role else None
+    role = catalog.role(args.role).key if args.role else None
     near = neighbourhood(graph, role) if role else graph
     if args.out is None:
         for e in career_edges(near):

@@ -113,7 +113,7 @@ def asked_abilities(catalog: Catalog, name: str) -> list[Citation]:
     item = self_item(catalog, name)
     if item is None:
         return []
-    source, text = catalog.entries[name].article.source, item.text
+    entry, text = catalog.entries[name], item.text
     found = []
     for ask in _ASKS.finditer(text):
         end = next((m.start() for m in _ASK_LIST_END.finditer(text, ask.end())), len(text))
@@ -121,8 +121,7 @@ def asked_abilities(catalog: Catalog, name: str) -> list[Citation]:
         for begin, stop in zip(cuts[::2], cuts[1::2]):
             begin = m.end() if (m := _MODIFIER.match(text, begin, stop)) else begin
             if stop - begin >= 2:
-                span = (item.start + begin, item.start + stop)
-                found.append(Citation(source, item.id, name, "影响分析", *span, text[begin:stop]))
+                found.append(entry.cite(item.id, "影响分析", item.start + begin, item.start + stop))
     return found
 
 

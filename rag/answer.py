@@ -25,10 +25,18 @@ from ingest.chunk import Citation
 from ingest.index import Index
 from rag.catalog import Catalog
 from rag.compose import compose, group_title, says_it
-from rag.coverage import coverage_signals, is_covered
+from rag.coverage import coverage_signals, is_covered, skipped_document_asked
 from rag.grounding import Passage, check
 from rag.llm import Deadline, LlmUnavailable, build_answer_chain, get_chat_model, passage_label
-from rag.question import VOTE_DEPTH, Question, comparison_sides, is_follow_up, read_question, understand
+from rag.question import (
+    VOTE_DEPTH,
+    Question,
+    comparison_sides,
+    is_follow_up,
+    one_document_each,
+    read_question,
+    understand,
+)
 from rag.retrieve import Hit, retrieve
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,10 @@ EVIDENCE = 40  # passages retrieved for a question: enough for the votes and for
 NOT_COVERED = {
     "zh": "文章没有涉及这个问题:原文中找不到能回答它的内容。",
     "en": "The article does not cover this question: nothing in it answers it.",
+}
+SKIPPED = {
+    "zh": "问题中的「{word}」只出现在文档「{source}」中,而这份文档没有被读取(没有识别出岗位章节),所以无法回答。",
+    "en": "“{word}” appears only in the document {source}, which was not read (no role sections were found in it).",
 }
 NEAREST = {
     "zh": "文章中与它最接近的是「{where}」,可以问:「{question}」",
@@ -145,7 +157,7 @@ def _generate(
     used = list(dict.fromkeys(n for v in kept for n in v.cited))  # passage numbers, renumbered 1.. in order of use
     segments = tuple((v.sentence, tuple(used.index(n) + 1 for n in v.cited)) for v in kept)
     citations = tuple(passages[n - 1] for n in used)
-    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or extractive.roles
+    roles = tuple(dict.fromkeys(c.role_key for c in citations if c.role_key)) or extractive.roles
     text = "\n".join(_render_segment(s, nums) for s, nums in segments)
     return replace(
         extractive, text=text, citations=citations, roles=roles, segments=segments, backend=backend, unsupported=unsupported
@@ -171,6 +183,7 @@ def scope_question(
         roles = _described_roles(history[-1], index, catalog)
         q = replace(q, roles=roles, named=bool(roles), follow_up=True)
     evidence = retrieve(q.text, index, k=EVIDENCE, roles=q.roles or None)
+    q = one_document_each(q, evidence, catalog)
     if q.about_article:
         evidence = [h for h in evidence if h.chunk.role is None] or evidence
     sides = comparison_sides(q.text) if q.intent == "compare" and len(q.roles) < 2 else []
@@ -182,6 +195,10 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
     """The extractive answer and the passages it drew on (what a chat model is given to answer from)."""
     if q.asks_self and not q.roles:
         return _refusal(q, ASKS_SELF[_lang(q)]), []
+    if skipped := skipped_document_asked(q, catalog):
+        doc, word = skipped
+        refused = _refusal(q, SKIPPED[_lang(q)].format(source=doc.source, word=word))
+        return replace(refused, notice=f"{doc.source} was skipped: {doc.reason}"), []
     signals = coverage_signals(q, evidence, index, catalog)
     # a named role's whole field, overview or comparison is in the article by construction; a topic it never treats is not
     structural = not signals.topics and (

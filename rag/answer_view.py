@@ -8,7 +8,6 @@ text from the article or the user is escaped, so nothing in it can become a link
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict
 
 from ingest.chunk import Chunk, Citation
 from ingest.index import Index
@@ -24,13 +23,15 @@ def plain(text: str) -> str:
     return text.translate(_LITERAL)
 
 
-def answer_json(result: Answer, case_id: object) -> dict:
-    """The `ask --json` object, also returned by the app's /ask_json endpoint (a contract other tools rely on)."""
+def answer_json(result: Answer, case_id: object, catalog: Catalog) -> dict:
+    """The `ask --json` object, also returned by the app's /ask_json endpoint (a contract other tools rely on);
+    each citation names its document's title beside its source."""
+    titles = {a.source: a.title for a in catalog.articles}
     return {
         "id": case_id,
         "covered": result.covered,
         "answer": result.text,
-        "citations": [{k: v for k, v in asdict(c).items() if k != "node_id"} for c in result.citations],
+        "citations": [c.as_json(titles.get(c.source)) for c in result.citations],
         "backend": result.backend,
         "notice": result.notice,
         "unsupported": list(result.unsupported),
@@ -77,8 +78,8 @@ def comparison_table(result: Answer) -> str:
     roles = list(result.roles)
     rows: dict[str, dict[str, list[str]]] = {}
     for n, c in enumerate(result.citations, 1):
-        if c.role in roles:
-            cell = rows.setdefault(c.field or POSITION, {}).setdefault(c.role, [])
+        if c.role_key in roles:
+            cell = rows.setdefault(c.field or POSITION, {}).setdefault(c.role_key, [])
             cell.append(f"{plain(c.quote)} [{n}]")
     lines = [f"| | {' | '.join(plain(r) for r in roles)} |", "|---" * (len(roles) + 1) + "|"]
     for field, cells in rows.items():

@@ -12,14 +12,14 @@ All edges point the way a career or a report goes: from the role whose text stat
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 
 import networkx as nx
 
 from ingest.chunk import Citation
-from ingest.parse import Article, Section, sentence_spans
-from rag.catalog import Catalog
+from ingest.parse import sentence_spans
+from rag.catalog import Catalog, RoleEntry
 
 EDGE_KINDS = ("promotion", "path", "ladder", "collaboration")  # strongest first
 LEVEL_NAMES: dict[int | None, str] = {3: "总监级", 2: "经理 · 主管级", 1: "专员级", None: "专业岗(不分级)"}
@@ -57,9 +57,9 @@ def career_graph(catalog: Catalog) -> nx.DiGraph:
 
     Shared per catalog: read it, or copy it (`neighbourhood` does) before changing it."""
     graph = nx.DiGraph()
-    for name, entry in catalog.entries.items():
+    for key, entry in catalog.entries.items():
         section = entry.section
-        graph.add_node(name, external=False, level=role_level(name), chapter=section.chapter or "", group=section.group or "")
+        graph.add_node(key, external=False, level=role_level(entry.name), chapter=section.chapter or "", group=section.group or "")
     for edge in _stated_edges(catalog):
         if edge.external and edge.target not in graph:
             graph.add_node(edge.target, external=True, level=0, chapter="", group="")
@@ -110,7 +110,7 @@ def career_json(graph: nx.DiGraph) -> dict:
                 "target": e.target,
                 "kind": e.kind,
                 "external": e.external,
-                "citation": {k: v for k, v in asdict(e.citation).items() if k != "node_id"},
+                "citation": e.citation.as_json(),
             }
             for e in career_edges(graph)
         ],
@@ -120,12 +120,10 @@ def career_json(graph: nx.DiGraph) -> dict:
 def _stated_edges(catalog: Catalog) -> list[CareerEdge]:
     edges: list[CareerEdge] = []
     for entry in catalog.entries.values():
-        section, article = entry.section, entry.article
-        for fld in section.fields:
+        for fld in entry.section.fields:
             for item in fld.items:
                 for start, end in sentence_spans(item.text, item.start):
-                    quote = article.text[start:end]
-                    cite = Citation(article.source, item.id, section.name, fld.name, start, end, quote)
+                    cite = entry.cite(item.id, fld.name, start, end)
                     edges += _career_statements(cite, catalog) + _collaborations(cite, catalog)
     return edges + _ladders(catalog)
 
@@ -136,9 +134,9 @@ def _career_statements(cite: Citation, catalog: Catalog) -> list[CareerEdge]:
         for m in pattern.finditer(cite.quote):
             for raw in _TARGET_SPLIT.split(m.group("targets")):
                 name = re.sub(r"(岗位|岗)$", "", raw.strip())
-                role = catalog.find(name)
-                if name and role != cite.role:
-                    edges.append(CareerEdge(cite.role, role or name, kind, cite, external=role is None))
+                role = catalog.find(name, cite.source)
+                if name and role != cite.role_key:
+                    edges.append(CareerEdge(cite.role_key, role or name, kind, cite, external=role is None))
     return edges
 
 
@@ -149,31 +147,26 @@ def _collaborations(cite: Citation, catalog: Catalog) -> list[CareerEdge]:
     for verb in _COLLABORATION.finditer(cite.quote):
         start = max((m.end() for m in _CLAUSE_END.finditer(cite.quote, 0, verb.start())), default=0)
         end = next((m.start() for m in _CLAUSE_END.finditer(cite.quote, verb.end())), len(cite.quote))
-        named_before = catalog.mentions(cite.quote[start : verb.start()])
-        subject = named_before[0] if named_before else cite.role
-        others = catalog.mentions(cite.quote[start:end])
+        named_before = catalog.mentions(cite.quote[start : verb.start()], cite.source)
+        subject = named_before[0] if named_before else cite.role_key
+        others = catalog.mentions(cite.quote[start:end], cite.source)
         edges += [CareerEdge(subject, other, "collaboration", cite) for other in others if other != subject]
     return edges
 
 
 def _ladders(catalog: Catalog) -> list[CareerEdge]:
-    groups: dict[tuple[str | None, str | None], list[tuple[Section, Article]]] = {}
+    groups: dict[tuple[str, str | None, str | None], list[RoleEntry]] = {}
     for entry in catalog.entries.values():
-        groups.setdefault((entry.section.chapter, entry.section.group), []).append((entry.section, entry.article))
+        groups.setdefault((entry.article.source, entry.section.chapter, entry.section.group), []).append(entry)
     edges = []
     for members in groups.values():
-        levels = sorted({level for s, _ in members if (level := role_level(s.name)) is not None})
+        levels = sorted({level for e in members if (level := role_level(e.name)) is not None})
         if not levels or levels[-1] < 3:  # a ladder is a group headed by a 总监
             continue
-        for lower, _ in members:
+        for lower in members:
             own = role_level(lower.name)
             above = next((level for level in levels if own is not None and level > own), None)
-            for upper, article in members:
+            for upper in members:
                 if role_level(upper.name) == above:
-                    edges.append(CareerEdge(lower.name, upper.name, "ladder", _heading_citation(upper, article)))
+                    edges.append(CareerEdge(lower.key, upper.key, "ladder", upper.heading_citation()))
     return edges
-
-
-def _heading_citation(section: Section, article: Article) -> Citation:
-    end = section.start + len(section.heading)
-    return Citation(article.source, section.id, section.name, None, section.start, end, article.text[section.start : end])

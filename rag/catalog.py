@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ingest.parse import Article, Section, load_corpus
+from ingest.chunk import Citation, role_keys
+from ingest.corpus import Skipped, read_corpus
+from ingest.parse import Article, Section
 
 _STRIP_PREFIXES = ("电商",)
 _SUFFIX_SHORTENINGS = (("管理总监", "总监"), ("管理经理", "经理"), ("管理", ""), ("分析师", "分析"))
@@ -25,100 +27,187 @@ class UnknownRole(LookupError):
         self.suggestions = suggestions
 
 
+class AmbiguousRole(UnknownRole):
+    """Several documents describe a role of this name; `suggestions` are their keys (`采购员 · <title>`)."""
+
+    def __init__(self, name: str, choices: list[str], sources: list[str]) -> None:
+        LookupError.__init__(
+            self,
+            f"'{name}' is described by {len(choices)} documents: {', '.join(choices)}; "
+            f"name one of them, or pass --source ({', '.join(sources)})",
+        )
+        self.name = name
+        self.suggestions = choices
+
+
 @dataclass(frozen=True)
 class RoleEntry:
     section: Section
     article: Article
+    key: str  # the role's name, or `采购员 · <document title>` when documents hold different roles of that name
 
     @property
     def name(self) -> str:
         return self.section.name
 
+    def cite(self, node_id: str, field: str | None, start: int, end: int) -> Citation:
+        """The span [start:end] of this role's document as a citation of the role."""
+        return Citation(self.article.source, node_id, self.name, field, start, end, self.article.text[start:end], self.key)
+
+    def heading_citation(self) -> Citation:
+        section = self.section
+        return self.cite(section.id, None, section.start, section.start + len(section.heading))
+
 
 @dataclass(frozen=True)
 class Catalog:
     articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...] = ()  # corpus files not read as role documents, with the reason
 
     @cached_property
     def entries(self) -> dict[str, RoleEntry]:
-        """Roles by canonical name, in article order (the first article wins a name used twice)."""
+        """Roles by key, in article order (same-named roles with the same text are one role: the first)."""
+        keys = role_keys(self.articles)
         entries: dict[str, RoleEntry] = {}
         for article in self.articles:
             for section in article.roles:
-                entries.setdefault(section.name, RoleEntry(section, article))
+                key = keys[(article.source, section.name)]
+                entries.setdefault(key, RoleEntry(section, article, key))
         return entries
 
     @cached_property
-    def aliases(self) -> dict[str, str]:
-        """Lower-cased name or alias → canonical name; an alias that two roles share is left out."""
-        owners: dict[str, set[str]] = {}
-        for name in self.entries:
-            for alias in sorted(_derived_aliases(name)):
-                owners.setdefault(alias.lower(), set()).add(name)
+    def _owners(self) -> dict[str, tuple[str, ...]]:
+        """Lower-cased key, name or alias → the keys it may mean, in article order."""
+        owners: dict[str, dict[str, None]] = {}
+        for key, entry in self.entries.items():
+            for alias in sorted(_derived_aliases(entry.name) | {key}):
+                owners.setdefault(alias.lower(), {})[key] = None
         for article in self.articles:
             for name, names in article.aliases:
-                if name in self.entries:
+                for key in (k for k, e in self.entries.items() if e.name == name and e.article.source == article.source):
                     for alias in names:
-                        owners.setdefault(alias.lower(), set()).add(name)
-        table = {alias: next(iter(names)) for alias, names in owners.items() if len(names) == 1}
-        table.update({name.lower(): name for name in self.entries})
+                        owners.setdefault(alias.lower(), {})[key] = None
+        return {alias: tuple(keys) for alias, keys in owners.items()}
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """Lower-cased key, name or alias → key, for those that mean one role (a role's own key always does)."""
+        table = {alias: keys[0] for alias, keys in self._owners.items() if len(keys) == 1}
+        table.update({key.lower(): key for key in self.entries})
         return table
+
+    @cached_property
+    def shared(self) -> dict[str, tuple[str, ...]]:
+        """Lower-cased name or alias → the keys of the same-named roles of several documents it means."""
+        return {
+            alias: keys
+            for alias, keys in self._owners.items()
+            if len(keys) > 1 and len({self.entries[k].name for k in keys}) == 1
+        }
+
+    @cached_property
+    def text(self) -> str:
+        """Every document's text, lower-cased: is a word anywhere in what was read?"""
+        return "\n".join(a.text.lower() for a in self.articles)
 
     @property
     def names(self) -> list[str]:
+        """Every role's key, in article order: what pickers list."""
         return list(self.entries)
 
-    def find(self, text: str) -> str | None:
-        """The canonical name for a name or alias (exact, case-insensitive), else None."""
-        return self.aliases.get(_normalise(text).lower())
+    def find(self, text: str, source: str | None = None) -> str | None:
+        """The key for a name or alias (exact, case-insensitive), else None; a name several documents use is
+        resolved only by `source` (the document that names it)."""
+        alias = _normalise(text).lower()
+        if key := self.aliases.get(alias):
+            return key
+        return next((k for k in self.shared.get(alias, ()) if source and self.entries[k].article.source == source), None)
 
-    def role(self, text: str) -> RoleEntry:
-        """The role a user means by `text`: its name, an alias, or one clearly closest variant."""
-        name = self.find(text)
-        if name is None:
+    def role(self, text: str, source: str | None = None) -> RoleEntry:
+        """The role a user means by `text`: its key, name, an alias, or one clearly closest variant; a name several
+        documents use needs `source` (a file name or document title) and otherwise raises AmbiguousRole."""
+        alias = _normalise(text).lower()
+        if alias in self.shared:
+            keys = self.shared[alias]
+            chosen = [k for k in keys if source and _is_document(self.entries[k].article, source)]
+            if len(chosen) == 1:
+                return self.entries[chosen[0]]
+            sources = [self.entries[k].article.source for k in keys]
+            raise AmbiguousRole(text.strip(), list(keys), sources)
+        key = self.find(text)
+        if key is None:
             suggestions = self.suggest(text)
             close = [s for s in suggestions if _similarity(text, s) >= 0.75]
             if len(close) == 1:
-                name = close[0]
+                key = close[0]
             else:
                 raise UnknownRole(text.strip(), suggestions)
-        return self.entries[name]
+        entry = self.entries[key]
+        if source and not _is_document(entry.article, source):
+            raise UnknownRole(f"{text.strip()} ({source})", [k for k in self.entries if _is_document(self.entries[k].article, source)][:5])
+        return entry
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
-        """Canonical names closest to `text`, best first (by character overlap with names and aliases)."""
+        """Keys closest to `text`, best first (by character overlap with names and aliases)."""
         query = _normalise(text).lower()
         if not query:
             return []
         best: dict[str, float] = {}
-        for alias, name in self.aliases.items():
+        for alias, keys in self._owners.items():
             score = _similarity(query, alias)
-            if score > best.get(name, 0.0):
-                best[name] = score
+            for key in keys:
+                if score > best.get(key, 0.0):
+                    best[key] = score
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [name for name, score in ranked[:n] if score >= 0.3]
+        return [key for key, score in ranked[:n] if score >= 0.3]
 
-    def mentions(self, text: str) -> list[str]:
-        """Canonical roles named in a text (names or aliases), in order of first mention, longest match first."""
+    def mentions(self, text: str, source: str | None = None) -> list[str]:
+        """Keys of the roles named in a text (names or aliases), in order of first mention, longest match first.
+
+        A name several documents use means the role of `source` (the document the text is from), else the roles
+        of the documents whose titles the text names, else all of them."""
         lowered = text.lower()
         taken = [False] * len(lowered)
         found: list[tuple[int, str]] = []
-        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
-            if len(alias) < _MIN_ALIAS:
+        for alias in sorted(self._owners, key=lambda a: (-len(a), a)):
+            if len(alias) < _MIN_ALIAS or (alias not in self.aliases and alias not in self.shared):
                 continue
             for m in re.finditer(re.escape(alias), lowered):
                 if any(taken[m.start() : m.end()]) or not _word_bounded(lowered, m, alias):
                     continue
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                found.append((m.start(), self.aliases[alias]))
-        ordered: list[str] = []
-        for _, name in sorted(found):
-            if name not in ordered:
-                ordered.append(name)
-        return ordered
+                keys = (self.aliases[alias],) if alias in self.aliases else self._documents_meant(self.shared[alias], text, source)
+                found.extend((m.start(), key) for key in keys)
+        return list(dict.fromkeys(key for _, key in sorted(found, key=lambda f: f[0])))
+
+    def _documents_meant(self, keys: tuple[str, ...], text: str, source: str | None) -> tuple[str, ...]:
+        own = tuple(k for k in keys if self.entries[k].article.source == source)
+        if own:
+            return own
+        titled = tuple(k for k in keys if _names_document(text, self.entries[k].article, [self.entries[o].article for o in keys]))
+        return titled or keys
 
 
-def build_catalog(articles: list[Article]) -> Catalog:
-    return Catalog(tuple(articles))
+def _is_document(article: Article, text: str) -> bool:
+    """Whether `text` names the document: its file path or name, stem, or title (or a part of the title)."""
+    wanted = text.strip().lower()
+    path = Path(article.source)
+    return bool(wanted) and (
+        wanted in {article.source.lower(), path.name.lower(), path.stem.lower()} or wanted in article.title.lower()
+    )
+
+
+def _names_document(text: str, article: Article, rivals: list[Article]) -> bool:
+    """A text names a document when it holds a run of 4+ characters of its title that no rival's title holds."""
+    title = article.title
+    others = [a.title for a in rivals if a is not article]
+    return any(
+        title[i : i + 4] in text and not any(title[i : i + 4] in o for o in others) for i in range(len(title) - 3)
+    )
+
+
+def build_catalog(articles: list[Article], skipped: tuple[Skipped, ...] = ()) -> Catalog:
+    return Catalog(tuple(articles), skipped)
 
 
 def _derived_aliases(name: str) -> set[str]:
@@ -158,6 +247,6 @@ def _similarity(a: str, b: str) -> float:
 
 
 def load_catalog(corpus_dir: Path) -> Catalog:
-    """The catalog of every readable article in the corpus folder (unreadable files are skipped and logged)."""
-    articles, _ = load_corpus(corpus_dir)
-    return build_catalog(articles)
+    """The catalog of every readable article in the corpus folder, each text once (other files are skipped and logged)."""
+    corpus = read_corpus(corpus_dir)
+    return build_catalog(list(corpus.articles), corpus.skipped)

@@ -69,25 +69,25 @@ def _render(q: Question, spans: Sequence[Span]) -> Composition:
         segments.append(("The article (in Chinese) answers this in the passages below:", ()))
     group = None
     for chunk, start, end in spans:
-        if (chunk.role, chunk.field) != group:
-            group = (chunk.role, chunk.field)
+        if (chunk.role_key, chunk.field) != group:
+            group = (chunk.role_key, chunk.field)
             segments.append((group_title(chunk), ()))
         citations.append(chunk.cite(start, end))
         segments.append((citations[-1].quote, (len(citations),)))
-    roles = tuple(dict.fromkeys(c.role for c in citations if c.role)) or q.roles
+    roles = tuple(dict.fromkeys(c.role_key for c in citations if c.role_key)) or q.roles
     return Composition(q.intent, tuple(segments), tuple(citations), roles)
 
 
 def group_title(chunk: Chunk) -> str:
-    if chunk.role:
-        return f"【{chunk.role} · {chunk.field}】" if chunk.field else f"【{chunk.role}】"
+    if role := chunk.role_key:
+        return f"【{role} · {chunk.field}】" if chunk.field else f"【{role}】"
     return f"【{chunk.heading.strip('【】') or '文章'}】"
 
 
 def role_chunks(index: Index, catalog: Catalog, role: str) -> list[Chunk]:
-    """A role's chunks in article order, from the document the catalog gives the role."""
+    """A role's chunks (by key) in article order, from the document the catalog gives the role."""
     source = catalog.entries[role].article.source if role in catalog.entries else None
-    return [c for c in index.chunks.values() if c.role == role and c.source == source]
+    return [c for c in index.chunks.values() if c.role_key == role and c.source == source]
 
 
 def _whole_fields(index: Index, catalog: Catalog, roles: Sequence[str], fields: Sequence[str]) -> list[Span]:
@@ -138,12 +138,12 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
     lexical = q.lang == "zh" and bool(terms)
     by_role: dict[str, list[tuple[int, Hit]]] = {}
     for rank, hit in enumerate(evidence):
-        if hit.chunk.role and hit.chunk.kind not in ("heading", "lead"):
-            by_role.setdefault(hit.chunk.role, []).append((rank, hit))
+        if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
+            by_role.setdefault(hit.chunk.role_key, []).append((rank, hit))
     if lexical:  # a role's passage that says it in the question's words counts even when retrieval ranked it low
         for chunk in index.chunks.values():
-            if chunk.role and chunk.kind not in ("heading", "lead") and lexical_share(chunk.text, terms, index) >= WHICH_ROLES_LEXICAL:
-                by_role.setdefault(chunk.role, []).append((len(evidence), Hit(chunk, 0.0, 0.0, 0.0)))
+            if chunk.role_key and chunk.kind not in ("heading", "lead") and lexical_share(chunk.text, terms, index) >= WHICH_ROLES_LEXICAL:
+                by_role.setdefault(chunk.role_key, []).append((len(evidence), Hit(chunk, 0.0, 0.0, 0.0)))
     if not by_role:
         return []
     top = max(h.similarity for h in evidence)
@@ -180,7 +180,7 @@ def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog:
     sentence of an asked field gets `FIELD_BONUS`, so "做什么" prefers duties yet a method that holds what was
     asked (薪酬) still wins over a duty that does not."""
     hits = [h for h in evidence if h.chunk.kind not in ("heading", "lead")] or list(evidence)
-    hits = ([h for h in hits if h.chunk.role in q.roles] if q.roles else hits) or hits
+    hits = ([h for h in hits if h.chunk.role_key in q.roles] if q.roles else hits) or hits
     hits = hits[:TOP_PASSAGES]
     if not hits:
         return []

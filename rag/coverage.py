@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.index import Index
+from ingest.corpus import Skipped
 from rag.catalog import Catalog
 from rag.question import Question, content_terms
 
@@ -95,6 +96,26 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
     )
     similarity = max((h.similarity for h in best), default=0.0)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
+
+
+def skipped_document_asked(q: Question, catalog: Catalog) -> tuple[Skipped, str] | None:
+    """A corpus file that was skipped (no roles found in it) and the word of the question only it holds: a question
+    about that file must not be answered from another document as if covered. The word is one of the question's
+    content words, or the file's own name."""
+    readable = [s for s in catalog.skipped if s.text]
+    if not readable:
+        return None
+    lowered = q.text.lower()
+    terms = [t for t in content_terms(q.text, catalog) if len(t) >= 2]
+    for doc in readable:
+        stem = Path(doc.source).stem.lower()
+        if len(stem) >= 2 and stem in lowered:
+            return doc, Path(doc.source).name
+        text = doc.text.lower()
+        only_there = next((t for t in terms if t in text and t not in catalog.text), None)
+        if only_there:
+            return doc, only_there
+    return None
 
 
 def is_covered(signals: CoverageSignals, lang: str) -> bool:

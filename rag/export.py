@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -243,7 +243,7 @@ def _bullet_json(bullet: Bullet) -> dict:
 
 
 def _citations_json(citations: Sequence[Citation]) -> list[dict]:
-    return [{k: v for k, v in asdict(c).items() if k != "node_id"} for c in citations]
+    return [c.as_json() for c in citations]
 
 
 def _page_and_properties(doc: DocxDocument, title: str, subject: str) -> None:

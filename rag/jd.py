@@ -29,10 +29,8 @@ from rag.jd_text import (
     COMPANY_TYPES,
     Bullet,
     CompanyType,
-    cite,
     display,
     field_items,
-    heading_citation,
     item_parts,
     part_bullet,
     parts,
@@ -76,16 +74,22 @@ class JobDescription:
 
 
 def draft_jd(
-    role: str, catalog: Catalog, *, company_type: CompanyType = "通用", extra: Sequence[str] = ()
+    role: str,
+    catalog: Catalog,
+    *,
+    company_type: CompanyType = "通用",
+    extra: Sequence[str] = (),
+    source: str | None = None,
 ) -> JobDescription:
-    """The 岗位说明书 for a role: its name, an alias or a close variant (else `UnknownRole` with suggestions).
+    """The 岗位说明书 for a role: its key, name, an alias or a close variant (else `UnknownRole` with suggestions;
+    `AmbiguousRole` with the choices for a name several documents use, unless `source` names the document).
 
     `company_type` keeps the article's notes for that model (`ValueError` for another value); each `extra` line
     is the user's own 补充要求, shown as such and uncited.
     """
     if company_type not in COMPANY_TYPES:
         raise ValueError(f"company type must be one of {', '.join(COMPANY_TYPES)}, not {company_type!r}")
-    entry = catalog.role(role)
+    entry = catalog.role(role, source)
     duties = _duties(entry, catalog, company_type)
     kpi = kpi_sheet(entry, entry.section.field(KPI_FIELD), duties)
     sections = [
@@ -104,9 +108,10 @@ def draft_jd(
     return JobDescription(entry.name, company_type, entry.article.title, tuple(sections), kpi, concerns)
 
 
-def draft_kpi_sheet(role: str, catalog: Catalog) -> KpiSheet:
-    """The KPI 考核表 for a role: one row per KPI item; without KPI 指标, no rows, a note and the role's duties."""
-    entry = catalog.role(role)
+def draft_kpi_sheet(role: str, catalog: Catalog, *, source: str | None = None) -> KpiSheet:
+    """The KPI 考核表 for a role (found as `draft_jd` finds it): one row per KPI item; without KPI 指标, no rows, a
+    note and the role's duties."""
+    entry = catalog.role(role, source)
     return kpi_sheet(entry, entry.section.field(KPI_FIELD), _duties(entry, catalog, "通用"))
 
 
@@ -118,10 +123,10 @@ def with_edits(jd: JobDescription, table: Sequence[Sequence[object]]) -> JobDesc
 def _basic_info(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tuple[Bullet, ...]:
     section = entry.section
     name = f"{section.name}（{section.subtitle}）" if section.subtitle else section.name
-    bullets = [Bullet(f"岗位名称: {name}", (heading_citation(entry),)), _department(entry)]
+    bullets = [Bullet(f"岗位名称: {name}", (entry.heading_citation(),)), _department(entry)]
     bullets += reporting_lines(entry, catalog, company_type)
     if section.mode:
-        bullets.append(Bullet(f"适用模式: {section.mode}", (heading_citation(entry),)))
+        bullets.append(Bullet(f"适用模式: {section.mode}", (entry.heading_citation(),)))
     return tuple(bullets)
 
 
@@ -132,7 +137,7 @@ def _department(entry: RoleEntry) -> Bullet:
     department = _CHAPTER_SUFFIX.sub("", head) or head
     if not department or department.startswith("其他"):
         return silent("所属部门: ")
-    return Bullet(f"所属部门: {department}(原文章节:{chapter})", (_chapter_citation(entry) or heading_citation(entry),))
+    return Bullet(f"所属部门: {department}(原文章节:{chapter})", (_chapter_citation(entry) or entry.heading_citation(),))
 
 
 def _chapter_citation(entry: RoleEntry) -> Citation | None:
@@ -143,7 +148,7 @@ def _chapter_citation(entry: RoleEntry) -> Citation | None:
     )
     if chapter is None:
         return None
-    return replace(cite(entry, chapter.id, None, chapter.start, chapter.start + len(chapter.heading)), role=None)
+    return replace(entry.cite(chapter.id, None, chapter.start, chapter.start + len(chapter.heading)), role=None)
 
 
 def _purpose(entry: RoleEntry) -> tuple[Bullet, ...]:
@@ -153,7 +158,7 @@ def _purpose(entry: RoleEntry) -> tuple[Bullet, ...]:
         return (silent(),)
     spans = sentence_spans(item.text, item.start)
     start, end = next((s for s in spans if "核心目标" in entry.article.text[s[0] : s[1]]), spans[0])
-    return (Bullet(display(entry.article.text[start:end]), (cite(entry, item.id, field.name, start, end),)),)
+    return (Bullet(display(entry.article.text[start:end]), (entry.cite(item.id, field.name, start, end),)),)
 
 
 def _duties(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tuple[Bullet, ...]:
@@ -164,8 +169,8 @@ def _duties(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tu
             continue
         offset = m.end() if name == DESCRIPTION_FIELD and (m := _DESCRIPTION_PREAMBLE.match(item.text)) else 0
         for part in parts(item.text[offset:], item.start + offset, company_type):
-            about = subject_role(entry.article.text[part.start : part.end], catalog)
-            if about in (None, entry.name) and (bullet := part_bullet(entry, item.id, name, part)):
+            about = subject_role(entry.article.text[part.start : part.end], catalog, entry.article.source)
+            if about in (None, entry.key) and (bullet := part_bullet(entry, item.id, name, part)):
                 bullets.append(bullet)
     return tuple(bullets)
 
@@ -173,7 +178,7 @@ def _duties(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tu
 def _stated(entry: RoleEntry, field: str) -> tuple[Bullet, ...]:
     """The items of a field the document has (任职资格, 发展通道), a cited line each; a silent line if it is empty."""
     items = field_items(entry, (field,))
-    return tuple(Bullet(display(i.text), (cite(entry, i.id, f, i.start, i.end),)) for f, i in items) or (silent(),)
+    return tuple(Bullet(display(i.text), (entry.cite(i.id, f, i.start, i.end),)) for f, i in items) or (silent(),)
 
 
 def _qualifications(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
@@ -200,7 +205,7 @@ def _ability_clauses(
                 text = display(quote)
                 if asking and ability and text not in seen:
                     seen.add(text)
-                    yield Bullet(text, (cite(entry, item.id, field, start, end),))
+                    yield Bullet(text, (entry.cite(item.id, field, start, end),))
 
 
 def _career(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
@@ -212,7 +217,7 @@ def _career(entry: RoleEntry, company_type: CompanyType) -> tuple[Bullet, ...]:
         for part in item_parts(item, company_type):
             for start, end in part.clauses:
                 if _CAREER.search(quote := entry.article.text[start:end]):
-                    found.setdefault(display(quote), cite(entry, item.id, field, start, end))
+                    found.setdefault(display(quote), entry.cite(item.id, field, start, end))
     return tuple(Bullet(text, (c,)) for text, c in found.items()) or (silent(),)
 
 

@@ -58,16 +58,6 @@ def silent(topic: str = "") -> Bullet:
     return Bullet(f"{topic}{SILENT}", ())
 
 
-def cite(entry: RoleEntry, node_id: str, field: str | None, start: int, end: int) -> Citation:
-    text = entry.article.text
-    return Citation(entry.article.source, node_id, entry.name, field, start, end, text[start:end])
-
-
-def heading_citation(entry: RoleEntry) -> Citation:
-    section = entry.section
-    return cite(entry, section.id, None, section.start, section.start + len(section.heading))
-
-
 def field_items(entry: RoleEntry, names: Iterable[str], label: str | None = None) -> Iterator[tuple[str, Item]]:
     """(field name, item) for the items of these fields, intro lines left out; only those labelled `label` if given."""
     for name in names:
@@ -140,7 +130,7 @@ def part_bullet(entry: RoleEntry, node_id: str, field: str, part: Part) -> Bulle
     if not runs:
         return None
     text = "，".join(display(entry.article.text[s:e]) for s, e in runs)
-    return Bullet(text, tuple(cite(entry, node_id, field, s, e) for s, e in runs))
+    return Bullet(text, tuple(entry.cite(node_id, field, s, e) for s, e in runs))
 
 
 def display(quote: str) -> str:
@@ -148,7 +138,8 @@ def display(quote: str) -> str:
     return text[_OPENING.match(text).end() :] or text
 
 
-def subject_role(clause: str, catalog: Catalog) -> str | None:
-    """The role a clause is about when it opens with one ("运营经理需配合…" in a note shared by two roles)."""
+def subject_role(clause: str, catalog: Catalog, source: str | None = None) -> str | None:
+    """The role (key) a clause of the document `source` is about when it opens with one ("运营经理需配合…" in a
+    note shared by two roles)."""
     m = _SUBJECT.match(clause)
-    return catalog.find(m.group(1)) if m else None
+    return catalog.find(m.group(1), source) if m else None

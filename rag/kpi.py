@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from ingest.chunk import Citation
 from ingest.parse import Field, Item
 from rag.catalog import RoleEntry
-from rag.jd_text import TRAILING, Bullet, cite, label_end
+from rag.jd_text import TRAILING, Bullet, label_end
 
 HIGHER, LOWER = "越高越好", "越低越好"
 WEIGHT_NOTE = (
@@ -100,7 +100,7 @@ def kpi_sheet(entry: RoleEntry, field: Field | None, duties: tuple[Bullet, ...])
     weights = suggested_weights(shares)
     rows = tuple(_kpi_row(entry, field.name, item, attached.get(item.id), w) for item, w in zip(items, weights))
     loose = tuple(
-        Bullet(n.text, (cite(entry, n.id, field.name, n.start, n.end),)) for n in notes if n not in attached.values()
+        Bullet(n.text, (entry.cite(n.id, field.name, n.start, n.end),)) for n in notes if n not in attached.values()
     )
     return KpiSheet(entry.name, title, rows, loose)
 
@@ -167,9 +167,9 @@ def _kpi_row(entry: RoleEntry, field: str, item: Item, redline: Item | None, wei
     name = item.label or item.text
     definition = item.text[label_end(item) :] if item.label else ""
     period = _PERIOD.search(item.label or "") or _PERIOD.search(definition)
-    citations = [cite(entry, item.id, field, item.start, item.end)]
+    citations = [entry.cite(item.id, field, item.start, item.end)]
     if redline:
-        citations.append(cite(entry, redline.id, field, redline.start, redline.end))
+        citations.append(entry.cite(redline.id, field, redline.start, redline.end))
     red = redline.text[label_end(redline) :].rstrip(TRAILING) if redline else ""
     direction, target = direction_of(name, definition), _targets(definition)
     return KpiRow(

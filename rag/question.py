@@ -200,6 +200,22 @@ def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[Sequence[Hi
     return replace(q, roles=roles, fields=fields, intent=intent)
 
 
+def one_document_each(q: Question, evidence: Sequence[Hit], catalog: Catalog) -> Question:
+    """A role name that several documents use, named without saying which document: for a specific question, the
+    role of the document whose passage ranks first in the evidence. A whole field or an overview is given for each
+    document's role, and a comparison of that name alone compares the documents' roles ("两份文档的采购员有什么不同")."""
+    by_name: dict[str, list[str]] = {}
+    for key in q.roles:
+        by_name.setdefault(catalog.entries[key].name, []).append(key)
+    if all(len(keys) == 1 for keys in by_name.values()) or q.intent in ("list", "overview"):
+        return q
+    if q.intent == "compare" and len(by_name) == 1:
+        return q
+    ranked = [h.chunk.role_key for h in evidence]
+    best = {name: min(keys, key=lambda k: ranked.index(k) if k in ranked else len(ranked)) for name, keys in by_name.items()}
+    return replace(q, roles=tuple(k for k in q.roles if best[catalog.entries[k].name] == k))
+
+
 def fields_asked(text: str) -> tuple[str, ...]:
     """The fields a question's words point to, in the article's order; a JD request means the duties."""
     fields = tuple(name for name, cue in FIELD_CUES.items() if cue.search(text))
@@ -277,8 +293,8 @@ def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, le
     double, and roles at the level the question describes (一把手, 新人) count `LEVEL_PRIOR` times."""
     votes: dict[str, float] = {}
     for hit in evidence[:VOTE_DEPTH]:
-        if role := hit.chunk.role:
-            weight = (2.0 if hit.chunk.field in fields else 1.0) * (LEVEL_PRIOR if role_level(role) == level else 1.0)
+        if role := hit.chunk.role_key:
+            weight = (2.0 if hit.chunk.field in fields else 1.0) * (LEVEL_PRIOR if role_level(hit.chunk.role or "") == level else 1.0)
             votes[role] = votes.get(role, 0.0) + weight * hit.score
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(name for name, _ in ranked[:wanted])
@@ -301,7 +317,7 @@ def _voted_fields(evidence: Sequence[Hit], roles: Sequence[str]) -> tuple[str, .
     """The field the best passages of the chosen roles fall in (by fused score); () when they name none."""
     votes: dict[str, float] = {}
     for hit in evidence[:VOTE_DEPTH]:
-        if hit.chunk.role in roles and hit.chunk.field:
+        if hit.chunk.role_key in roles and hit.chunk.field:
             votes[hit.chunk.field] = votes.get(hit.chunk.field, 0.0) + hit.score
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     return (ranked[0][0],) if ranked else ()

@@ -23,10 +23,8 @@ from rag.catalog import Catalog, RoleEntry
 from rag.jd_text import (
     Bullet,
     CompanyType,
-    cite,
     display,
     field_items,
-    heading_citation,
     item_parts,
     part_bullet,
     silent,
@@ -73,27 +71,33 @@ def reporting_lines(entry: RoleEntry, catalog: Catalog, company_type: CompanyTyp
     """The 直接上级: and 下属: lines: stated links first, then the ladder's (marked), then teams led."""
     links = _read(catalog, entry.article.source, company_type).links
     ladder = _ladder(catalog, entry)
-    own_first = sorted(links, key=lambda link: link.citation.role != entry.name)  # stable: article order otherwise
-    up, down = _first_citation(own_first, "up", entry.name), _first_citation(own_first, "down", entry.name)
+    own_first = sorted(links, key=lambda link: link.citation.role_key != entry.key)  # stable: article order otherwise
+    up, down = _first_citation(own_first, "up", entry.key), _first_citation(own_first, "down", entry.key)
     ups = [*up.items(), *((f"{u}{INFERRED}", c) for u, c in ladder["up"] if u not in up)]
     downs = [*down.items(), *((f"{d}{INFERRED}", c) for d, c in ladder["down"] if d not in down)]
 
     def fitting(names: list[tuple[str, Citation]]) -> list[tuple[str, Citation]]:
         return [(n, c) for n, c in names if _fits(catalog, n, company_type)]
 
-    return _names_line("直接上级:", [fitting(ups)]), _names_line("下属:", [fitting(downs), _teams(entry, company_type)])
+    def named(names: list[tuple[str, Citation]]) -> list[tuple[str, Citation]]:  # keys shown as the roles' names
+        return [(_shown(catalog, n), c) for n, c in names]
+
+    return (
+        _names_line("直接上级:", [named(fitting(ups))]),
+        _names_line("下属:", [named(fitting(downs)), _teams(entry, company_type)]),
+    )
 
 
 def working_relations(entry: RoleEntry, catalog: Catalog, company_type: CompanyType) -> tuple[Bullet, ...]:
     """内部: / 外部: lines, each a whole sentence: the role's own, then other roles' sentences that name it."""
     found: dict[str, Bullet] = {}
     relations = _read(catalog, entry.article.source, company_type).relations
-    for relation in sorted(relations, key=lambda r: r.section != entry.name):  # its own sentences first
-        if (relation.section, relation.subject) == (entry.name, entry.name) or entry.name in relation.named:
+    for relation in sorted(relations, key=lambda r: r.section != entry.key):  # its own sentences first
+        if (relation.section, relation.subject) == (entry.key, entry.key) or entry.key in relation.named:
             label = "、".join(k for k in ("内部", "外部") if k in relation.kinds)
             text = relation.bullet.text
-            if relation.subject != entry.name and catalog.mentions(text)[:1] != [relation.subject]:
-                label += f"({relation.subject})"  # another role's sentence that does not say whose it is
+            if relation.subject != entry.key and catalog.mentions(text, entry.article.source)[:1] != [relation.subject]:
+                label += f"({_shown(catalog, relation.subject)})"  # another role's sentence that does not say whose it is
             found.setdefault(text, Bullet(f"{label}: {text}", relation.bullet.citations))
     return tuple(found.values()) or (silent(),)
 
@@ -116,6 +120,12 @@ def _names_line(prefix: str, groups: list[list[tuple[str, Citation]]]) -> Bullet
     return Bullet(f"{prefix} {text}", tuple(dict.fromkeys(c for g in groups for _, c in g)))
 
 
+def _shown(catalog: Catalog, key: str) -> str:
+    """A role's name as a line shows it (its document is the draft's own); other text as it is."""
+    bare = key.removesuffix(INFERRED)
+    return catalog.entries[bare].name + key[len(bare) :] if bare in catalog.entries else key
+
+
 def _fits(catalog: Catalog, name: str, company_type: CompanyType) -> bool:
     """False for a role the article places in the other company type (a team phrase always fits)."""
     entry = catalog.entries.get(name.removesuffix(INFERRED))
@@ -136,17 +146,17 @@ def _read(catalog: Catalog, source: str, company_type: CompanyType) -> _Reading:
     for entry in (e for e in catalog.entries.values() if e.article.source == source):
         for field, item in field_items(entry, _TEXT_FIELDS):
             for part in item_parts(item, company_type):
-                subject, named, kinds = entry.name, set(), set()
+                subject, named, kinds = entry.key, set(), set()
                 for start, end in part.clauses:
                     clause = entry.article.text[start:end]
-                    subject = subject_role(clause, catalog) or subject
+                    subject = subject_role(clause, catalog, source) or subject
                     for verb, party in _verb_objects(clause):
                         kinds |= _kinds(party)
-                        named |= set(catalog.mentions(party))
-                        uppers = _uppers(verb, party, subject, catalog)
-                        links += [_Link(subject, upper, cite(entry, item.id, field, start, end)) for upper in uppers]
+                        named |= set(catalog.mentions(party, source))
+                        uppers = _uppers(verb, party, subject, catalog, source)
+                        links += [_Link(subject, upper, entry.cite(item.id, field, start, end)) for upper in uppers]
                 if kinds and (bullet := part_bullet(entry, item.id, field, part)):
-                    relations.append(_Relation(entry.name, subject, frozenset(named), frozenset(kinds), bullet))
+                    relations.append(_Relation(entry.key, subject, frozenset(named), frozenset(kinds), bullet))
     return _Reading(tuple(relations), tuple(links))
 
 
@@ -170,16 +180,16 @@ def _kinds(party: str) -> set[str]:
     return kinds
 
 
-def _uppers(verb: str, party: str, subject: str, catalog: Catalog) -> list[str]:
+def _uppers(verb: str, party: str, subject: str, catalog: Catalog, source: str) -> list[str]:
     """The roles a reporting or directed verb's phrase names above the subject (向 only with 汇报)."""
     if verb not in _UPWARD or (verb == "向" and "汇报" not in party):
         return []
-    return [r for r in catalog.mentions(party) if _higher(r, subject, strong=verb in _STRONG)]
+    return [r for r in catalog.mentions(party, source) if _higher(catalog, r, subject, strong=verb in _STRONG)]
 
 
-def _higher(upper: str, lower: str, *, strong: bool) -> bool:
+def _higher(catalog: Catalog, upper: str, lower: str, *, strong: bool) -> bool:
     """`upper` ranks above `lower`; for a role without a rank title, only a reporting verb (`_STRONG`) says so."""
-    up, low = role_level(upper), role_level(lower)
+    up, low = role_level(catalog.entries[upper].name), role_level(catalog.entries[lower].name)
     return strong if up is None or low is None else up > low
 
 
@@ -189,10 +199,10 @@ def _ladder(catalog: Catalog, entry: RoleEntry) -> dict[str, list[tuple[str, Cit
     same = {n for n, e in catalog.entries.items() if e.article.source == entry.article.source}
     rungs: dict[str, list[tuple[str, Citation]]] = {"up": [], "down": []}
     for lower, upper, kind in graph.edges(data="kind"):
-        if kind != "ladder" or not {lower, upper} <= same or entry.name not in (lower, upper):
+        if kind != "ladder" or not {lower, upper} <= same or entry.key not in (lower, upper):
             continue
-        other = upper if lower == entry.name else lower
-        rungs["up" if other == upper else "down"].append((other, heading_citation(catalog.entries[other])))
+        other = upper if lower == entry.key else lower
+        rungs["up" if other == upper else "down"].append((other, catalog.entries[other].heading_citation()))
     return rungs
 
 
@@ -203,5 +213,5 @@ def _teams(entry: RoleEntry, company_type: CompanyType) -> list[tuple[str, Citat
         for part in item_parts(item, company_type):
             for start, end in part.clauses:
                 for m in _TEAM.finditer(entry.article.text, start, end):
-                    teams.append((display(m.group(1) or m.group(2)), cite(entry, item.id, field, start, end)))
+                    teams.append((display(m.group(1) or m.group(2)), entry.cite(item.id, field, start, end)))
     return teams

@@ -43,7 +43,7 @@ def retrieve(
     lang = detect_lang(question)
     chunks = list(index.chunks.values())  # in BM25's document order
     allowed = [
-        i for i, c in enumerate(chunks) if (not roles or c.role in roles) and (not fields or c.field in fields)
+        i for i, c in enumerate(chunks) if (not roles or c.role_key in roles) and (not fields or c.field in fields)
     ]
     if not allowed:
         return []

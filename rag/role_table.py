@@ -69,16 +69,16 @@ def role_table(index: Index, catalog: Catalog) -> RoleTable:
 def _build_roles(index: Index, catalog: Catalog) -> RoleTable:
     names = catalog.names
     number = {name: i for i, name in enumerate(names)}
-    chunks = [c for c in index.chunks.values() if c.role in number and _is_passage(c)]
+    chunks = [c for c in index.chunks.values() if c.role_key in number and _is_passage(c)]
     parts = _distinctive([(chunk, chunk.cite(*span)) for chunk in chunks for span in _part_spans(chunk)])
     row = {cid: i for i, cid in enumerate(index.chunks)}
     return RoleTable(
         names=names,
         passages=[part for _, part in parts],
-        owner=np.array([number[chunk.role] for chunk, _ in parts]),
+        owner=np.array([number[chunk.role_key] for chunk, _ in parts]),
         vectors={space: _part_vectors(index, space, parts) for space in index.stores},
         bm25_rows=np.array([row[chunk.id] for chunk, _ in parts]),
-        ranks=np.array([np.nan if (lv := role_level(name)) is None else lv for name in names], dtype=float),
+        ranks=np.array([np.nan if (lv := role_level(catalog.entries[key].name)) is None else lv for key in names], dtype=float),
         entry=np.array([_is_entry_role(catalog, name) for name in names], dtype=bool),
         modes=np.array([catalog.entries[name].section.mode or "" for name in names]),
         hints=_navigation_hints(catalog),
@@ -102,7 +102,7 @@ def _distinctive(parts: list[tuple[Chunk, Citation]]) -> list[tuple[Chunk, Citat
     个人的综合能力将得到显著提升) says nothing about any of them."""
     roles_of: dict[str, set[str]] = {}
     for chunk, part in parts:
-        roles_of.setdefault(_bare(part.quote), set()).add(chunk.role)
+        roles_of.setdefault(_bare(part.quote), set()).add(chunk.role_key)
     return [(chunk, part) for chunk, part in parts if len(roles_of[_bare(part.quote)]) < BOILERPLATE_ROLES]
 
 

@@ -42,7 +42,7 @@ def test_ask_json_is_the_cli_object_with_intent_and_roles(client: Client, seed_i
     from rag.answer_view import answer_json
 
     got = client.predict("采购经理和采购员有什么区别?", api_name="/ask_json")
-    assert got == answer_json(answer("采购经理和采购员有什么区别?", seed_index, catalog), None)
+    assert got == answer_json(answer("采购经理和采购员有什么区别?", seed_index, catalog), None, catalog)
     assert (got["intent"], got["roles"]) == ("compare", ["采购经理", "采购员"])
     assert {c["role"] for c in got["citations"]} == {"采购经理", "采购员"}
 

@@ -13,7 +13,7 @@ from ingest.__main__ import main as ingest_main
 from rag.__main__ import main
 from ingest.config import PROJECT_ROOT
 
-CITATION_KEYS = {"source", "role", "field", "start", "end", "quote"}
+CITATION_KEYS = {"source", "title", "role", "field", "start", "end", "quote"}  # ask's citations name the document
 
 
 @pytest.fixture
@@ -33,6 +33,7 @@ def test_ask_json_contract(env_settings, capsys, seed_text):
     for c in result["citations"]:
         assert set(c) == CITATION_KEYS
         assert c["source"] == "corpus/000_c7806a285f499d96.txt"
+        assert c["title"] == "电商从业者全链条角色深度解析一(电商内部):职责、KPI 与社会影响"
         assert seed_text[c["start"] : c["end"]] == c["quote"]
 
 

@@ -22,7 +22,7 @@ def test_readme_json_example_has_the_ask_contract_keys(seed_index, catalog):
     from rag.answer import answer
 
     example = json.loads(re.search(r"```json\n(.*?)```", README, re.S).group(1).replace("…", ""))
-    real = answer_json(answer("采购员每周要向谁汇报采购进度?", seed_index, catalog), None)
+    real = answer_json(answer("采购员每周要向谁汇报采购进度?", seed_index, catalog), None, catalog)
     assert set(example) == set(real)
     assert set(example["citations"][0]) == set(real["citations"][0])
     assert example["citations"][0] in real["citations"]
