@@ -59,14 +59,14 @@ def ability_table(catalog: Catalog, index: Index, names: Sequence[str], passages
     quotes = [a.quote for _, a in asked]
     phrases = sorted(set(quotes))
     row = {q: i for i, q in enumerate(phrases)}
-    vectors = {space: unit_rows(np.asarray(index.embeddings(space).embed_documents(phrases), dtype=np.float32)) for space in index.stores}
+    vectors = {space: _phrase_vectors(index, space, phrases) for space in index.stores}
     cores = [_core(p) for p in phrases]
     return AbilityTable(
         citations=[a for _, a in asked],
         owner=np.array([r for r, _ in asked], dtype=int),
         words=[frozenset(t for t in tokenize(q) if len(t) >= 2) - _GENERIC for q in quotes],
-        leadership=np.array([bool(_LEADERSHIP.search(q)) for q in quotes]),
-        strategy=np.array([bool(_STRATEGY.search(q)) for q in quotes]),
+        leadership=np.array([bool(_LEADERSHIP.search(q)) for q in quotes], dtype=bool),
+        strategy=np.array([bool(_STRATEGY.search(q)) for q in quotes], dtype=bool),
         distinct=np.array([row[q] for q in quotes], dtype=int),
         vectors=vectors,
         witnesses=[np.array([i for i, p in enumerate(passages) if len(c) >= 2 and c in p.quote], dtype=int) for c in cores],
@@ -87,7 +87,9 @@ def abilities_shown(
     `standing` says, per clause and passage, how far the passage stands above the clause's average one;
     `lacks` are the vectors and words of what the person says they lack (不会编程), which no other clause
     outweighs."""
-    named = np.array([bool(len(w)) and bool(len(standing)) and bool((standing[:, w] >= WITNESS_Z).any()) for w in table.witnesses])
+    named = np.array(
+        [bool(len(w)) and bool(len(standing)) and bool((standing[:, w] >= WITNESS_Z).any()) for w in table.witnesses], dtype=bool
+    )
     shown = (_meant(table, clauses) | named)[table.distinct] | _worded(table, tokens)
     shown |= (table.leadership & leads) | (table.strategy & senior)
     lacking = _meant(table, lacks[0])[table.distinct] | _worded(table, lacks[1])
@@ -98,7 +100,7 @@ def _meant(table: AbilityTable, clauses: dict[str, np.ndarray]) -> np.ndarray:
     """Per distinct phrase: a clause much closer to it than to the other abilities, in any space."""
     meant = np.zeros(len(table.witnesses), dtype=bool)
     for space, vectors in table.vectors.items():
-        if len(clauses.get(space, ())):
+        if len(clauses.get(space, ())) and len(vectors):
             meant |= (row_z(clauses[space] @ vectors.T) >= SHOWN_Z).any(axis=0)
     return meant
 
@@ -123,6 +125,13 @@ def asked_abilities(catalog: Catalog, name: str) -> list[Citation]:
             if stop - begin >= 2:
                 found.append(entry.cite(item.id, "影响分析", item.start + begin, item.start + stop))
     return found
+
+
+def _phrase_vectors(index: Index, space: str, phrases: list[str]) -> np.ndarray:
+    """Unit vectors of the phrases in one space; none (with the space's width) when no role asks for abilities."""
+    if not phrases:
+        return np.zeros((0, index.unit_vectors[space].shape[1]), dtype=np.float32)
+    return unit_rows(np.asarray(index.embeddings(space).embed_documents(phrases), dtype=np.float32))
 
 
 def _core(phrase: str) -> str:

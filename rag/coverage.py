@@ -21,8 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.index import Index
+import numpy as np
+
 from ingest.corpus import Skipped
+from ingest.index import Index
 from rag.catalog import Catalog
 from rag.question import Question, content_terms
 
@@ -69,7 +71,7 @@ NAMED_ONLY = frozenset({"具体公司"})
 
 @dataclass(frozen=True)
 class CoverageSignals:
-    similarity: float  # best cosine (e5) between the question and its top passages
+    similarity: float  # best cosine between the question and its top passages (e5; USE for a question not in Chinese)
     content: float  # share of the question's content-term weight found in its best passages (1.0 with no terms)
     known: float  # share of that weight made of words the article uses at all (1.0 with no terms)
     named: bool  # the question names a role (or the conversation did)
@@ -94,8 +96,20 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         for name, cue in TOPICS_NOT_COVERED.items()
         if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
     )
-    similarity = max((h.similarity for h in best), default=0.0)
+    similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
+
+
+def _similarity(q: Question, best: Sequence[Hit], index: Index) -> float:
+    """The best passages' closeness to the question: e5's cosine for Chinese; for another language USE's, which
+    tells a question about the article from one about anything else more plainly across languages than e5 does
+    (e5 puts nearly every English question at 0.75–0.85 from every Chinese passage)."""
+    if q.lang == "zh" or "use" not in index.stores or not best:
+        return max((h.similarity for h in best), default=0.0)
+    query = np.asarray(index.embeddings("use").embed_query(q.text), dtype=np.float32)
+    passages = index.stored_vectors("use", [h.chunk.id for h in best])
+    cosines = passages @ query / np.maximum(np.linalg.norm(passages, axis=1) * np.linalg.norm(query), 1e-12)
+    return float(cosines.max())
 
 
 def skipped_document_asked(q: Question, catalog: Catalog) -> tuple[Skipped, str] | None:

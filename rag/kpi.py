@@ -55,6 +55,9 @@ _SOURCE = re.compile(r"(?:通过|基于)([^,，。;；的通基(（)）]*(?:调�
 # measured; a bad outcome counted (投诉/流失/缺陷…); else a rate, share, score or amount, where more is better.
 _SAYS_LOWER = re.compile(r"越(?:短|低|少)越(?:优|好)")
 _SAYS_HIGHER = re.compile(r"越(?:高|多|长)越(?:优|好)")
+# A target stated as a bound (a handbook's 不低于95%, 平均不超过20秒): the side it bounds is the good side
+_BOUND_BELOW = re.compile(r"不低于|不少于|不短于|高于|多于|以上|≥|>")
+_BOUND_ABOVE = re.compile(r"不超过|不高于|不多于|低于|少于|以内|以下|≤|<")
 _REDUCTION = re.compile(r"(?:降低|下降|减少)(?:率|幅度|比例)")
 _DURATION = re.compile(r"时效|时长|时间|天数")
 _DURATION_DEFINED = re.compile(r"平均(?:处理)?(?:时长|天数|时间)|周期$")
@@ -144,6 +147,9 @@ def direction_of(name: str, definition: str) -> str:
     text = f"{name} {definition}"
     if _SAYS_LOWER.search(text) or _SAYS_HIGHER.search(text):
         return LOWER if _SAYS_LOWER.search(text) else HIGHER
+    bounds = _PAREN.sub("", definition)
+    if bool(_BOUND_BELOW.search(bounds)) != bool(_BOUND_ABOVE.search(bounds)):
+        return HIGHER if _BOUND_BELOW.search(bounds) else LOWER
     if _REDUCTION.search(short):
         return HIGHER
     if _DURATION.search(short) or _DURATION_DEFINED.search(definition) or _COST_DEFINED.search(definition):
@@ -164,14 +170,17 @@ def _attached_redlines(items: list[Item], notes: list[Item]) -> dict[str, Item]:
 
 
 def _kpi_row(entry: RoleEntry, field: str, item: Item, redline: Item | None, weight: int) -> KpiRow:
-    name = item.label or item.text
-    definition = item.text[label_end(item) :] if item.label else ""
+    if item.cells:  # a table row: the first cell names the indicator, the others (目标, 标准, 权重…) define it
+        name, definition = item.cells[0].text, ";".join(c.text for c in item.cells[1:] if c.text)
+    else:
+        name = item.label or item.text
+        definition = item.text[label_end(item) :] if item.label else ""
     period = _PERIOD.search(item.label or "") or _PERIOD.search(definition)
     citations = [entry.cite(item.id, field, item.start, item.end)]
     if redline:
         citations.append(entry.cite(redline.id, field, redline.start, redline.end))
     red = redline.text[label_end(redline) :].rstrip(TRAILING) if redline else ""
-    direction, target = direction_of(name, definition), _targets(definition)
+    direction, target = direction_of(name, definition), _targets(definition) or _target_cell(item)
     return KpiRow(
         name=name,
         definition=definition,
@@ -184,6 +193,11 @@ def _kpi_row(entry: RoleEntry, field: str, item: Item, redline: Item | None, wei
         scoring=scoring(direction, red),
         data_source="、".join(dict.fromkeys(m.group(1) for m in _SOURCE.finditer(definition))),
     )
+
+
+def _target_cell(item: Item) -> str:
+    """A table row's cell under a 目标 / 目标值 / 标准 header, as it is."""
+    return next((c.text for c in item.cells[1:] if c.header and re.search(r"目标|标准", c.header)), "")
 
 
 def _targets(definition: str) -> str:

@@ -40,21 +40,27 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         r"\btargets?\b",
         re.I,
     ),
-    "目标动机": re.compile(r"目标|动机|追求|目的|图什么|动力|为了什么|\bgoals?\b|motivat|\baims?\b|objective|purpose|strive", re.I),
+    "目标动机": re.compile(
+        r"目标|动机|追求|目的|图什么|图啥|动力|为了什么|为了啥|为的是|最终|\bgoals?\b|motivat|\baims?\b|objective|purpose|strive|"
+        r"ultimately|trying to (?:achieve|prevent|avoid)",
+        re.I,
+    ),
     "运作手法": re.compile(
-        r"手法|方法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|靠什么|几招|招数|妙招|"
+        r"手法|方法|办法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|怎么推进|靠什么|几招|招数|妙招|套路|"
+        r"技巧|窍门|路子|\bpractices\b|"
         r"\bmethods?\b|\btechniques?\b|"
         r"approach|strateg|tactic|how (?:do|does) (?:they|he|she|it|a|an|the)\b.*\b(?:work|achieve|get|do|handle)",
         re.I,
     ),
     "影响分析": re.compile(
-        r"影响|对社会|对自身|职业发展|发展方向|晋升|前景|前途|成长|出路|意义|贡献|\bimpact|career|society|social|"
+        r"影响|对社会|对自身|职业发展|发展方向|晋升|升到|升职|前景|前途|成长|出路|意义|贡献|压力|负面|弊端|坏处|好处|\bimpact|career|"
+        r"society|social|\btoll\b|stress|ethic|personally|downside|pressure|"
         r"\beffects?\b|growth|prospect|promot",
         re.I,
     ),
     # fields other role documents have (a 岗位说明书's 任职资格 and 发展通道); a role without them keeps its own
     "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif|requirement|\bskills? (?:needed|required)", re.I),
-    "发展通道": re.compile(r"发展通道|晋升|职业发展|发展方向|career path|promot", re.I),
+    "发展通道": re.compile(r"发展通道|晋升|升到|升职|职业发展|发展方向|career path|promot", re.I),
 }
 
 _COMPARE = re.compile(
@@ -96,6 +102,7 @@ _ANAPHORA = re.compile(
 )
 # How senior the person asked about is, in everyday words; roles' own levels come from their titles.
 _SENIOR = re.compile(r"一把手|老大|总监|负责人|高管|领导|掌舵|最高|\bhead of\b|\bdirector\b|\bchief\b|\bat the (?:very )?top\b|\bcmo\b", re.I)
+_MIDDLE = re.compile(r"经理|主管|组长|\bmanagers?\b|\bsupervisors?\b|\bteam leads?\b", re.I)
 _JUNIOR = re.compile(
     r"新人|新手|初级|入门|一线|小兵|执行层|基层|助理|实习|应届|\bjunior\b|entry[- ]level|frontline|front-line|\bclerk\b|\bassistant\b",
     re.I,
@@ -264,9 +271,10 @@ def role_level(name: str) -> int:
 
 
 def _level_asked(text: str) -> int | None:
-    if _SENIOR.search(text):
-        return 3
-    return 1 if _JUNIOR.search(text) else None
+    """The level of the person asked about: the last level word the question uses ("把总监定的战略落地的那个经理" asks
+    about a 经理), None without one."""
+    found = [(m.end(), level) for level, cue in ((3, _SENIOR), (2, _MIDDLE), (1, _JUNIOR)) for m in cue.finditer(text)]
+    return max(found)[1] if found else None
 
 
 def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Sequence[str]) -> Intent:
