@@ -200,10 +200,11 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
         refused = _refusal(q, SKIPPED[_lang(q)].format(source=doc.source, word=word))
         return replace(refused, notice=f"{doc.source} was skipped: {doc.reason}"), []
     signals = coverage_signals(q, evidence, index, catalog)
-    # a named role's whole field, overview or comparison is in the article by construction; a topic it never treats is not
+    # a named role's whole field, overview or comparison is in the article by construction, and so is what a passage
+    # says in the question's own words (which roles…, the article's navigation); a topic it never treats is not
     structural = not signals.topics and (
         (q.named and q.intent in ("list", "compare", "overview"))
-        or (q.intent == "which_roles" and says_it(q, evidence, index, catalog))
+        or ((q.intent == "which_roles" or q.about_article) and says_it(q, evidence, index, catalog))
     )
     if not evidence or not (structural or is_covered(signals, q.lang)):
         return _refusal(q, _nearest(q, evidence)), []

@@ -10,6 +10,7 @@ The only words not quoted from the article are group titles (【role · field】
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,9 +30,14 @@ MAX_SENTENCES = 12
 SENTENCE_FLOOR = 0.35  # a sentence is shown when it scores at least this share of the best one
 TOP_PASSAGES = 8  # the passages a specific answer picks its sentences from
 FIELD_BONUS = 0.2
+OTHER_PASSAGES = 2  # passages of other roles a described role's answer may quote, after its own
+OWN_BONUS = 0.5  # what a sentence of the question's own roles scores above one of another role
 COMPARE_FIELDS = ("职责职能", "目标动机")
 COMPARE_ITEMS = 2  # items per role and field in a comparison
 WHICH_ROLES_MAX = 8
+LIST_AFTER_LABEL = 15  # the most items a list-introducing line brings with it
+_INTRODUCES = re.compile(r"^【[^】]{1,12}】$|^.{1,24}[:：]$")
+_LISTED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[-•·*]|[一二三四五六七八九十]{1,2}[、.])")
 WHICH_ROLES_LEXICAL = 0.5  # a role is listed when its best passage holds this share of the question's content
 WHICH_ROLES_MARGIN = 0.03  # … or is this close in meaning to the best passage of any role
 
@@ -57,9 +63,31 @@ def compose(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog
             spans = _overviews(index, catalog, q.roles[:3])
         case _:
             spans = _best_sentences(q, evidence, index, catalog)
+            if q.about_article:
+                spans = _with_introduced_lists(spans, index)
     if not spans:  # e.g. a list of a field the role does not have: the best sentences instead
         spans = _best_sentences(q, evidence, index, catalog)
     return _render(q, spans)
+
+
+def _with_introduced_lists(spans: list[Span], index: Index) -> list[Span]:
+    """Each chosen line that introduces a list (【文章导航】, 本文分为以下几部分:) followed by the numbered or bulleted
+    items after it in its section, in their order: the label alone answers nothing."""
+    out: list[Span] = []
+    for span in spans:
+        out.append(span)
+        chunk = span[0]
+        if chunk.role is None and _INTRODUCES.search(chunk.text):
+            section = [c for c in index.chunks.values() if c.source == chunk.source and c.section_id == chunk.section_id]
+            after = section[next(i for i, c in enumerate(section) if c.id == chunk.id) + 1 :]
+            for item in after[:LIST_AFTER_LABEL]:
+                if not _LISTED.match(item.text):
+                    break
+                out.append((item, item.start, item.end))
+    first: dict[tuple[str, int], Span] = {}
+    for chunk, start, end in out:  # a line the sentences had chosen too is shown once, where its list puts it
+        first.setdefault((chunk.id, start), (chunk, start, end))
+    return list(first.values())
 
 
 def _render(q: Question, spans: Sequence[Span]) -> Composition:
@@ -159,10 +187,12 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
 
 
 def says_it(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> bool:
-    """Whether some retrieved role passage holds most of the question's content in its own words (Chinese only)."""
+    """Whether some retrieved passage holds most of the question's content in its own words (Chinese only): a role's
+    passage, or for a question about the article itself (its navigation, its conclusion) an article-level one."""
     terms = content_terms(q.text, catalog)
     return q.lang == "zh" and bool(terms) and any(
-        h.chunk.role and lexical_share(h.chunk.text, terms, index) >= WHICH_ROLES_LEXICAL for h in evidence
+        bool(h.chunk.role) != q.about_article and lexical_share(h.chunk.text, terms, index) >= WHICH_ROLES_LEXICAL
+        for h in evidence
     )
 
 
@@ -178,17 +208,20 @@ def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog:
 
     Each sentence scores by its passage's fused rank and by how much of the question's content it holds; a
     sentence of an asked field gets `FIELD_BONUS`, so "做什么" prefers duties yet a method that holds what was
-    asked (薪酬) still wins over a duty that does not."""
+    asked (薪酬) still wins over a duty that does not. For a role the evidence voted for, the best passages of
+    other roles are read too, their sentences `OWN_BONUS` behind: shown when they say it much better."""
     hits = [h for h in evidence if h.chunk.kind not in ("heading", "lead")] or list(evidence)
-    hits = ([h for h in hits if h.chunk.role_key in q.roles] if q.roles else hits) or hits
-    hits = hits[:TOP_PASSAGES]
+    own = ([h for h in hits if h.chunk.role_key in q.roles] if q.roles else hits) or hits
+    # a role voted for (described, not named) may be the wrong one: the best passages of others follow its own
+    others = [] if q.named or not q.roles else [h for h in hits if h.chunk.role_key not in q.roles][:OTHER_PASSAGES]
+    hits = own[:TOP_PASSAGES] + others
     if not hits:
         return []
     terms = content_terms(q.text, catalog)
     top = hits[0].score
     scored: list[tuple[float, int, int, Span]] = []
     for rank, hit in enumerate(hits):
-        bonus = FIELD_BONUS if hit.chunk.field in q.fields else 0.0
+        bonus = (FIELD_BONUS if hit.chunk.field in q.fields else 0.0) + (0.0 if hit in others else OWN_BONUS)
         for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
             sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start]
             overlap = lexical_share(sentence, terms, index) if terms else 0.0

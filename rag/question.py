@@ -73,7 +73,7 @@ _EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负�
 _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
-    rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种){_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
+    rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种)[^,，。?？!！的是要]{{0,4}}?{_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
     r"谁(?:负责|来|管|要|需要|会|在)|由谁|"
     r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|\bwho (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
     re.I,
@@ -108,7 +108,7 @@ _JUNIOR = re.compile(
     re.I,
 )
 _MODES = re.compile(r"直营.*平台|平台.*直营|direct.*(?:platform|marketplace)|(?:platform|marketplace).*direct", re.I)
-LEVEL_PRIOR = 1.5  # a role at the level the question describes gets its votes multiplied by this
+LEVEL_PRIOR = 2.0  # a role at the level the question describes gets its votes multiplied by this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 # Words that frame a question without saying what it is about; kept out of the lexical content only.

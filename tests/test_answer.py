@@ -138,3 +138,21 @@ def test_asking_what_suits_me_points_to_matching(seed_index, catalog):
 def test_a_topic_the_article_never_covers_is_covered_where_the_article_speaks_of_it(seed_index, catalog):
     result = answer("人力资源管理在薪酬方面做什么?", seed_index, catalog)
     assert result.covered and "薪酬" in result.text
+
+
+def test_a_question_about_the_articles_navigation_gets_the_list_the_label_introduces(seed_index, catalog, seed_text):
+    result = answer("这篇文章分了哪几个部分?导航里写了啥", seed_index, catalog)
+    assert result.covered and result.citations[0].quote == "【文章导航】"
+    listed = [c.quote for c in result.citations[1:7]]
+    assert [q.split(".")[0] for q in listed] == ["1", "2", "3", "4", "5", "6"] and listed[-1].startswith("6. 法务岗")
+    assert all(seed_text[c.start : c.end] == c.quote for c in result.citations)
+
+
+def test_which_role_with_words_between_is_a_which_roles_question(seed_index, catalog):
+    result = answer("哪个合规岗位要查税务申报和资金流转?", seed_index, catalog)
+    assert result.intent == "which_roles" and result.citations[0].role == "合规风控专员"
+
+
+def test_an_off_topic_english_question_is_refused(seed_index, catalog):
+    assert not answer("How do I bake sourdough bread at home?", seed_index, catalog).covered
+    assert answer("What does the warehouse supervisor do?", seed_index, catalog).covered
