@@ -165,14 +165,15 @@ class Catalog:
         """Keys of the roles named in a text (names or aliases), in order of first mention, longest match first.
 
         A name several documents use means the role of `source` (the document the text is from), else the roles
-        of the documents whose titles the text names, else all of them."""
-        lowered = text.lower()
+        of the documents whose titles the text names, else all of them. English hyphens count as spaces
+        ("risk-control specialist" names the risk control specialist)."""
+        lowered = _unhyphenated(text.lower())
         taken = [False] * len(lowered)
         found: list[tuple[int, str]] = []
         for alias in sorted(self._owners, key=lambda a: (-len(a), a)):
             if len(alias) < _MIN_ALIAS or (alias not in self.aliases and alias not in self.shared):
                 continue
-            for m in re.finditer(re.escape(alias), lowered):
+            for m in re.finditer(re.escape(_unhyphenated(alias)), lowered):
                 if any(taken[m.start() : m.end()]) or not _word_bounded(lowered, m, alias):
                     continue
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
@@ -186,6 +187,11 @@ class Catalog:
             return own
         titled = tuple(k for k in keys if _names_document(text, self.entries[k].article, [self.entries[o].article for o in keys]))
         return titled or keys
+
+
+def _unhyphenated(text: str) -> str:
+    """Hyphens between ASCII letters as spaces (the same length, so positions stay)."""
+    return re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
 
 
 def _is_document(article: Article, text: str) -> bool:

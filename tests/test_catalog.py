@@ -38,3 +38,8 @@ def test_mentions_prefer_the_longest_name_and_keep_order(catalog):
     assert catalog.mentions("What does an HR manager do?") == ["电商人力资源管理"]
     assert catalog.mentions("thread 不是 hr") == ["电商人力资源管理"]
     assert catalog.mentions("今天天气怎么样") == []
+
+
+def test_english_hyphens_count_as_spaces_in_role_mentions(catalog):
+    assert catalog.mentions("Which risk areas does the compliance and risk-control specialist review?") == ["合规风控专员"]
+    assert catalog.mentions("what does an e-commerce data-analyst do") == ["电商数据分析师"]
