@@ -38,7 +38,7 @@ WHICH_ROLES_MAX = 8
 LIST_AFTER_LABEL = 15  # the most items a list-introducing line brings with it
 _INTRODUCES = re.compile(r"^【[^】]{1,12}】$|^.{1,24}[:：]$")
 _LISTED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[-•·*]|[一二三四五六七八九十]{1,2}[、.])")
-WHICH_ROLES_LEXICAL = 0.5  # a role is listed when its best passage holds this share of the question's content
+WHICH_ROLES_LEXICAL = 0.4  # a role is listed when its best passage holds this share of the question's content
 WHICH_ROLES_MARGIN = 0.03  # … or is this close in meaning to the best passage of any role
 
 
