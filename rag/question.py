@@ -70,6 +70,8 @@ _COMPARE = re.compile(
 )
 # With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".
 _EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负责|谁干|\beach\b|\bboth\b|relationship|\brespectively\b", re.I)
+_CLAUSE = re.compile(r"[,，;；:：]")
+_CONJUNCTION = re.compile(r"[和与跟及、/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
@@ -257,8 +259,15 @@ def content_terms(text: str, catalog: Catalog) -> list[str]:
 
 
 def comparison_sides(text: str) -> list[str]:
-    """The two (or three) things a comparison puts side by side: "A和B有啥区别" → ["A", "B"]."""
+    """The two (or three) things a comparison puts side by side: "A和B有啥区别" → ["A", "B"].
+
+    The sides are joined by a conjunction within one clause: "做投放的跟写文案的,工作重点有啥不一样" compares two,
+    and the clause after the comma ("工作重点…", "这俩岗位…") is no third side."""
     body = _COMPARE.split(text)[0] if _COMPARE.search(text) else text
+    for clause in _CLAUSE.split(body):
+        sides = [s.strip() for s in _CONJUNCTION.split(clause) if s and len(s.strip()) >= 2]
+        if len(sides) >= 2:
+            return sides[:3]
     sides = [s.strip() for s in _JOIN.split(body) if s and len(s.strip()) >= 2]
     return sides[:3] if len(sides) >= 2 else []
 
@@ -311,9 +320,10 @@ def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, le
 def _side_roles(
     named: Sequence[str], parts: Sequence[Sequence[Hit]], fields: Sequence[str], level: int | None
 ) -> tuple[str, ...]:
-    """One role per side of a comparison: the best-voted role of that side that no other side has taken."""
+    """One role per side of a comparison that names no role (`parts`), after the roles named: the best-voted role of
+    that side that no other side has taken."""
     chosen = list(named)
-    for side in parts[len(named) :]:
+    for side in parts:
         ranked = _voted_roles(side, fields, 3, level)
         pick = next((r for r in ranked if r not in chosen), None)
         if pick:

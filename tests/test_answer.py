@@ -156,3 +156,10 @@ def test_which_role_with_words_between_is_a_which_roles_question(seed_index, cat
 def test_an_off_topic_english_question_is_refused(seed_index, catalog):
     assert not answer("How do I bake sourdough bread at home?", seed_index, catalog).covered
     assert answer("What does the warehouse supervisor do?", seed_index, catalog).covered
+
+
+def test_a_comparison_of_two_described_roles_ends_at_the_clause_that_joins_them(seed_index, catalog):
+    result = answer("管进货谈价格的和管仓库库存的,这俩岗位差在哪?", seed_index, catalog)
+    assert result.intent == "compare" and len(result.roles) == 2 and result.roles[0] == "采购经理"
+    named_one = answer("做广告投放的跟写文案的,工作重点有什么不一样", seed_index, catalog)  # 文案 names a role
+    assert named_one.intent == "compare" and set(named_one.roles) == {"电商文案策划", "电商推广专员"}
