@@ -17,10 +17,11 @@ from ingest.config import Settings, load_settings, use_offline_env
 from ingest.corpus import read_corpus
 from rag.career_map import RENDER_SUFFIXES, render_map
 from rag.careers import KIND_NAMES, LEVEL_NAMES, career_edges, career_graph, career_json, neighbourhood
-from rag.catalog import load_catalog
+from rag.catalog import Catalog, load_catalog
 from rag.export import to_csv, to_dict, to_docx, to_markdown, to_xlsx
 from rag.jd import COMPANY_TYPES, JobDescription, KpiSheet, draft_jd, draft_kpi_sheet
 from rag.question import EmptyQuestion
+from rag.sources import source_label
 from rag.resources import INPUT_ERRORS, USER_ERRORS, Live, open_all
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer_json(result, None, catalog), ensure_ascii=False))
     else:
-        print(render_text(result))
+        print(render_text(result, catalog))
     return 0
 
 
@@ -168,7 +169,9 @@ def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
     return 0
 
 
-def render_text(result: Answer) -> str:
+def render_text(result: Answer, catalog: Catalog) -> str:
+    """The answer and its numbered sources, each named by its document's title, role and field, then its span."""
+    titles = {a.source: a.title for a in catalog.articles}
     lines = [result.text]
     if result.notice:
         lines.insert(0, f"(note: {result.notice})")
@@ -176,8 +179,7 @@ def render_text(result: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         for n, c in enumerate(result.citations, 1):
-            where = " · ".join(p for p in (c.role, c.field) if p) or "article"
-            lines.append(f"[{n}] {where} — {c.source} [{c.start}:{c.end}]")
+            lines.append(f"[{n}] {source_label(titles.get(c.source, c.source), c)} — {c.source} [{c.start}:{c.end}]")
     return "\n".join(lines)
 
 

@@ -50,7 +50,7 @@ def test_ask_batch_writes_one_line_per_question(env_settings, capsys, tmp_path):
 def test_ask_readable_output_numbers_its_sources(env_settings, capsys):
     assert main(["ask", "采购经理的KPI有哪些"]) == 0
     out = capsys.readouterr().out
-    assert "Sources:" in out and "[5] 采购经理 · KPI 指标 — corpus/000_c7806a285f499d96.txt" in out
+    assert "Sources:" in out and "[5] 《电商从业者全链条角色深度解析一(电商内部):职责、KPI 与社会影响》 · 采购经理 · KPI 指标 — corpus/000_c7806a285f499d96.txt" in out
 
 
 @pytest.mark.parametrize(("argv", "message"), [(["ask", "  "], "empty"), (["ask"], "empty")])
