@@ -15,6 +15,17 @@ and those under an unexpired lease. A reader that has moved on renews only its n
 stays for at least two thirds of `LEASE_SECONDS` after the move — ample for requests still answering from it.
 Lease times are the reader's clock: with a shared server, keep the machines' clocks within minutes.
 
+Read-side tables. After its collections and before the switch, a build writes what readers need beside the
+store, in the data folder: `builds/<build>/` holds the chunk table (chunks.json, columns in corpus order), each
+space's vectors as the store holds them and scaled to unit length (.npy, memory-mapped when opened) and the
+BM25 index (bm25s, Okapi weights over `tokenize`'s jieba tokens). They are written into a temporary folder
+and renamed into place, so a reader sees all of them or none; a build that fails removes them with its
+collections, and a build deleted takes its tables with it. Opening a build reads these, not the store's
+chunks: it is cheap however large the corpus. A build whose tables are missing or unreadable (built on
+another machine that shares the Chroma server, or by an older version) is read from the store as before,
+and its tables are written for the next time. `Index` answers the lookups that used to scan every chunk:
+rows by role key and field, a role's chunks, the chunk holding a span, the chunks holding given words.
+
 One build at a time. A builder holds `build.lock` in the data folder (an flock: the OS drops it when the
 process dies) and writes its progress to `build-progress.json` beside it. A command that finds a build
 running answers from the current build and says how far the build has got (`BuildInProgress`). A command
@@ -22,19 +33,23 @@ other than `python -m ingest` that would have to compute more than `FOREGROUND_E
 answering leaves that to `python -m ingest` (`RebuildTooLarge`) and answers from the current build too.
 A corpus file whose text is the same as another's is indexed once, with a warning naming both.
 
-Chroma, LangChain and the embedding models are imported where a client, a store or a model is made (after
-the offline environment is set), so that importing this module — for `tokenize`, `Index` or the error
-types — stays light: drafting and the light CLI commands never load them.
+Chroma, LangChain, bm25s and the embedding models are imported where a client, a store, an index or a model
+is made (after the offline environment is set), so that importing this module — for `tokenize`, `Index` or
+the error types — stays light: drafting and the light CLI commands never load them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
+import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -43,9 +58,9 @@ from urllib.parse import urlparse
 
 import jieba
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from ingest.builds import (
+    LEASE_SECONDS,
     BuildLock,
     build_in_progress,
     collection_name,
@@ -60,6 +75,7 @@ from ingest.corpus import Corpus, Skipped, read_corpus
 from ingest.parse import PARSER_VERSION, Article, CorpusFormatError
 
 if TYPE_CHECKING:
+    import bm25s
     import chromadb
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
@@ -69,8 +85,16 @@ log = logging.getLogger(__name__)
 META_COLLECTION = "roleguide_meta"
 FOREGROUND_EMBED_LIMIT = 500  # embeddings a command computes itself before answering (~30 s on 2 cores)
 _LOW_SPACE = 100 * 2**20  # below this much free space a failed build's message mentions it
-_ADD_BATCH = 64
+_ADD_BATCH = 1000  # records per Chroma add: a batch of 64 takes 3.6× as long per record (HNSW and WAL per call)
 _GET_BATCH = 5000
+TABLES_DIR = "builds"  # <data_dir>/builds/<build>/: the build's read-side tables (see open_index)
+_TABLES_VERSION = 1
+_BUILD_PREFIX = re.compile(r"^roleguide_([0-9a-f]{16})_")
+_K1, _B, _EPSILON = 1.5, 0.75, 0.25  # Okapi BM25 as rank_bm25's BM25Okapi has it
+_CHUNK_COLUMNS = {  # a chunk's store metadata, as the chunk table keeps it (one list per name)
+    "id": str, "source": str, "node_id": str, "section_id": str, "role": str, "role_key": str, "field": str,
+    "kind": str, "label": str, "text": str, "start": int, "end": int, "heading": str,
+}  # fmt: skip
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 等 把 被 对 由 从 为 以 之 其 这 那 这个 那个 它 他们 她 他 吗 呢 吧 啊 呀 么 什么 哪些 哪个 "
@@ -142,37 +166,148 @@ class BuildReport:
         )
 
 
+class ChunkTable(Mapping[str, Chunk]):
+    """A build's chunks by id, in corpus order, kept as columns: a `Chunk` is made when it is asked for."""
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+        self.ids: list[str] = columns["id"]
+        self._rows = {cid: row for row, cid in enumerate(self.ids)}
+        self._made: dict[int, Chunk] = {}
+
+    def __getitem__(self, cid: str) -> Chunk:
+        return self.at(self._rows[cid])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._rows
+
+    def row(self, cid: str) -> int:
+        """The chunk's position in corpus order: its row in the vectors and the BM25 index."""
+        return self._rows[cid]
+
+    def at(self, row: int) -> Chunk:
+        chunk = self._made.get(row)
+        if chunk is None:
+            chunk = self._made[row] = _chunk_from_metadata({name: column[row] for name, column in self.columns.items()})
+        return chunk
+
+    @classmethod
+    def from_metadata(cls, metadatas: Iterable[dict]) -> ChunkTable:
+        """The table of the chunks these store records (or `_chunk_metadata` dicts) describe, sorted into corpus order."""
+        records = sorted(metadatas, key=lambda m: (m["source"], int(m["start"]), m["id"]))
+        return cls({name: [_CHUNK_COLUMNS[name](m[name]) for m in records] for name in _CHUNK_COLUMNS})
+
+
 @dataclass(frozen=True)
 class Index:
-    """An opened build: its chunks by id (in corpus order), a LangChain Chroma store per space, and BM25."""
+    """An opened build: its chunks by id (in corpus order), a LangChain Chroma store per space, the chunk vectors
+    per space (as stored, and scaled to unit length) and the BM25 index, row i of each being the i-th chunk."""
 
     build_id: str
-    chunks: dict[str, Chunk]
+    chunks: ChunkTable
     stores: dict[str, Chroma]
-    bm25: BM25Okapi
+    bm25: bm25s.BM25
     settings: Settings
+    vectors: dict[str, np.ndarray]  # space → the stored vectors (memory-mapped from the build's tables)
+    unit_vectors: dict[str, np.ndarray]  # space → the same scaled to unit length: exact dense search is one product
 
     def embeddings(self, space: str) -> Embeddings:
         """The model that embeds questions (and profiles) for one space's collection."""
         return self.stores[space].embeddings
 
-    @cached_property
-    def unit_vectors(self) -> dict[str, np.ndarray]:
-        """Each space's chunk vectors in `chunks` order, scaled to unit length: exact dense search is one product."""
-        ids = list(self.chunks)
-        found = {}
-        for space in self.stores:
-            parts = [self.stored_vectors(space, ids[i : i + _GET_BATCH]) for i in range(0, len(ids), _GET_BATCH)]
-            vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-            found[space] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return found
-
     def stored_vectors(self, space: str, ids: Sequence[str]) -> np.ndarray:
         """The vectors this build holds for the chunks `ids`, in that order (nothing is embedded again)."""
-        records = self.stores[space].get(ids=list(ids), include=["embeddings"])
-        position = {cid: i for i, cid in enumerate(records["ids"])}
-        vectors = np.asarray(records["embeddings"], dtype=np.float32)
-        return vectors[[position[cid] for cid in ids]]
+        return np.asarray(self.vectors[space][[self.chunks.row(cid) for cid in ids]])
+
+    def rows(self, roles: Sequence[str] | None = None, fields: Sequence[str] | None = None) -> np.ndarray | None:
+        """The rows (ascending) of the chunks of these role keys and fields; None when neither is given: every row."""
+        if not roles and not fields:
+            return None
+        found = None
+        for wanted, groups in ((roles, self._role_rows), (fields, self._field_rows)):
+            if wanted:
+                rows = np.unique(np.concatenate([groups.get(key, _NO_ROWS) for key in wanted]))
+                found = rows if found is None else np.intersect1d(found, rows)
+        return found
+
+    def role_chunks(self, role_key: str) -> list[Chunk]:
+        """A role's chunks (by key), in corpus order."""
+        return [self.chunks.at(row) for row in self._role_rows.get(role_key, _NO_ROWS)]
+
+    def chunk_holding(self, source: str, start: int, end: int) -> Chunk | None:
+        """The first chunk (in corpus order) of `source` whose span holds [start:end]."""
+        rows = self._source_rows.get(source, _NO_ROWS)
+        inside = np.flatnonzero((self._starts[rows] <= start) & (end <= self._ends[rows]))
+        return self.chunks.at(int(rows[inside[0]])) if len(inside) else None
+
+    def containing(self, terms: Iterable[str]) -> list[Chunk]:
+        """The chunks whose lower-cased text holds any of the terms, in corpus order."""
+        text, offsets = self._lowered_texts
+        rows: set[int] = set()
+        for term in {t for t in terms if t}:
+            at = text.find(term)
+            while at >= 0:
+                row = int(np.searchsorted(offsets, at, side="right")) - 1
+                rows.add(row)
+                at = text.find(term, offsets[row + 1]) if row + 1 < len(offsets) else -1
+        return [self.chunks.at(row) for row in sorted(rows)]
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """Each word's BM25 IDF, as Okapi BM25 weighs it (rank_bm25's formula: a word in more than half the chunks
+        weighs a quarter of the mean IDF)."""
+        frequencies = np.diff(self.bm25.scores["indptr"])
+        return _okapi_idf({t: int(frequencies[i]) for t, i in self.bm25.vocab_dict.items() if t}, len(self.chunks))
+
+    def bm25_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Okapi BM25 scores of the tokens (repeats count again) for every row; unknown tokens score nothing."""
+        ids = [self.bm25.vocab_dict[t] for t in tokens if t and t in self.bm25.vocab_dict]
+        return self.bm25.get_scores_from_ids(ids)
+
+    @cached_property
+    def _role_rows(self) -> dict[str, np.ndarray]:
+        return _group_rows(self.chunks.columns["role_key"])
+
+    @cached_property
+    def _field_rows(self) -> dict[str, np.ndarray]:
+        return _group_rows(self.chunks.columns["field"])
+
+    @cached_property
+    def _source_rows(self) -> dict[str, np.ndarray]:
+        return _group_rows(self.chunks.columns["source"])
+
+    @cached_property
+    def _starts(self) -> np.ndarray:
+        return np.asarray(self.chunks.columns["start"], dtype=np.int64)
+
+    @cached_property
+    def _ends(self) -> np.ndarray:
+        return np.asarray(self.chunks.columns["end"], dtype=np.int64)
+
+    @cached_property
+    def _lowered_texts(self) -> tuple[str, np.ndarray]:
+        """Every chunk's lower-cased text joined by NULs, and where each one starts."""
+        texts = [t.lower() for t in self.chunks.columns["text"]]
+        offsets = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+        return "\0".join(texts), offsets
+
+
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
+def _group_rows(column: Sequence[str]) -> dict[str, np.ndarray]:
+    """value → the rows (ascending) holding it; empty values left out."""
+    groups: dict[str, list[int]] = {}
+    for row, value in enumerate(column):
+        if value:
+            groups.setdefault(value, []).append(row)
+    return {value: np.asarray(rows, dtype=np.int64) for value, rows in groups.items()}
 
 
 def tokenize(text: str, *, whole_words: bool = False) -> list[str]:
@@ -284,8 +419,10 @@ def build_index(
             if not complete:  # free what it took; what cannot be freed now, the next build replaces
                 drop_builds(chroma_client(settings), {plan.build_id})
                 _forget_clients()
+                shutil.rmtree(tables_dir(settings, plan.build_id), ignore_errors=True)
             raise BuildFailed(err, settings, current) from err
     drop_unused_builds(client, keep={plan.build_id, current})
+    _drop_unused_tables(settings, client)
     report = plan.report(True, embedded, started)
     log.info(report.summary())
     return report
@@ -305,7 +442,12 @@ def current_build(client: chromadb.ClientAPI) -> str | None:
 
 
 def open_index(settings: Settings, build: str | None = None) -> Index:
-    """Open a build (by default the one the store points at); chunks come from the store, not from the corpus."""
+    """Open a build (by default the one the store points at); chunks come from the build, not from the corpus.
+
+    The chunk table, vectors and BM25 index are the build's tables in the data folder, written with the build and
+    memory-mapped here: opening reads no chunk from the store. When they are missing or unreadable (a build made
+    on another machine sharing a Chroma server, or by an older version), they are read from the store and
+    written for the next time."""
     from langchain_chroma import Chroma
 
     from ingest.embeddings import get_embeddings
@@ -314,19 +456,25 @@ def open_index(settings: Settings, build: str | None = None) -> Index:
     try:
         build = build or current_build(client)
         collections = {space: client.get_collection(collection_name(build, space)) for space in settings.spaces}
+        # every collection is loaded here, not on first use: Chroma rewrites a collection's files the first time a
+        # process loads it, and that belongs to opening, not to answering a question or matching a profile
+        count = min(collection.count() for collection in collections.values())
     except Exception as err:  # chromadb raises several types for a missing or unreadable store
         raise IndexUnavailable(
             f"no usable index in {_where(settings)} ({err}); build it with: .venv/bin/python -m ingest"
         ) from err
-    first = next(iter(collections.values()))
-    metadatas = [  # paged: one get() of a large collection exceeds SQLite's limit on query variables
-        meta
-        for offset in range(0, first.count(), _GET_BATCH)
-        for meta in first.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)["metadatas"]
-    ]
-    chunks = sorted((_chunk_from_metadata(m) for m in metadatas), key=lambda c: (c.source, c.start, c.id))
-    if not chunks:
+    if not count:
         raise IndexUnavailable(f"the index in {_where(settings)} is empty; rebuild it with: .venv/bin/python -m ingest")
+    tables = _read_tables(settings, build, count)
+    if tables is None:
+        tables = _tables_from_store(collections)
+        shutil.rmtree(tables_dir(settings, build), ignore_errors=True)  # unreadable, if there at all
+        try:
+            _write_tables(settings, build, tables)
+        except OSError as err:  # a full or read-only disk: this process serves from memory all the same
+            log.warning("could not write the tables of build %s (%s); the next open reads the store again", build, err)
+    else:
+        _add_role_words(tables.chunks.columns["role"])
     stores = {
         space: Chroma(
             client=client,
@@ -336,11 +484,7 @@ def open_index(settings: Settings, build: str | None = None) -> Index:
         )
         for space, collection in collections.items()
     }
-    jieba.setLogLevel(logging.WARNING)  # its own handler prints dictionary loading at DEBUG on every command
-    for role in {c.role for c in chunks if c.role}:
-        jieba.add_word(role)
-    bm25 = BM25Okapi([tokenize(c.embed_text) for c in chunks])
-    return Index(build, {c.id: c for c in chunks}, stores, bm25, settings)
+    return Index(build, tables.chunks, stores, tables.bm25, settings, tables.vectors, tables.unit_vectors)
 
 
 def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
@@ -401,12 +545,18 @@ def _write_build(
 
     texts = [c.embed_text for c in plan.chunks]
     embedded = 0
+    written = {}
     for space in settings.spaces:
         model = (embeddings or {}).get(space) or get_embeddings(settings, space)
         step = partial(lock.step, f"embedding ({space})")
         vectors, fresh = cache.embed(model, model_id(settings, space), texts, progress, step)
         embedded += fresh
-        _write_collection(client, collection_name(plan.build_id, space), plan.chunks, vectors, lock)
+        written[space] = _write_collection(client, collection_name(plan.build_id, space), plan.chunks, vectors, lock)
+    lock.step("writing the read-side tables", 0, 1)
+    table = ChunkTable.from_metadata(_chunk_metadata(c) for c in plan.chunks)
+    stored = {space: _read_vectors(collection, table.ids) for space, collection in written.items()}  # as readers see them
+    shutil.rmtree(tables_dir(settings, plan.build_id), ignore_errors=True)  # a leftover of a failed build
+    _write_tables(settings, plan.build_id, _make_tables(table, stored))
     return embedded
 
 
@@ -417,7 +567,9 @@ def _complete(client: chromadb.ClientAPI, settings: Settings, build: str, count:
         return False
 
 
-def _write_collection(client: chromadb.ClientAPI, name: str, chunks: list[Chunk], vectors: np.ndarray, lock: BuildLock) -> None:
+def _write_collection(
+    client: chromadb.ClientAPI, name: str, chunks: list[Chunk], vectors: np.ndarray, lock: BuildLock
+) -> chromadb.Collection:
     if name in collection_names(client):  # a leftover of an earlier build of the same corpus that failed
         client.delete_collection(name)
     collection = client.create_collection(name, metadata={"hnsw:space": "cosine"})
@@ -430,6 +582,7 @@ def _write_collection(client: chromadb.ClientAPI, name: str, chunks: list[Chunk]
             metadatas=[_chunk_metadata(c) for c in batch],
         )
         lock.step(f"writing {name}", i + len(batch), len(chunks))
+    return collection
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -466,6 +619,157 @@ def _chunk_from_metadata(meta: dict) -> Chunk:
         heading=meta["heading"],
         role_key=meta["role_key"] or None,
     )
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A build's read side, row i of each being the i-th chunk in corpus order."""
+
+    chunks: ChunkTable
+    vectors: dict[str, np.ndarray]
+    unit_vectors: dict[str, np.ndarray]
+    bm25: bm25s.BM25
+
+
+def tables_dir(settings: Settings, build: str) -> Path:
+    """Where a build's read-side tables are kept: beside the store, in this machine's data folder."""
+    return settings.data_dir / TABLES_DIR / build
+
+
+def _make_tables(chunks: ChunkTable, vectors: dict[str, np.ndarray]) -> _Tables:
+    """The tables of these chunks and their stored vectors (in the chunks' order): unit vectors and BM25 over
+    jieba tokens of the embedded text (a text repeated in the corpus is cut once)."""
+    vectors = {space: np.asarray(v, dtype=np.float32) for space, v in vectors.items()}
+    units = {space: v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12) for space, v in vectors.items()}
+    _add_role_words(chunks.columns["role"])
+    cut: dict[str, list[str]] = {}
+    texts = [heading + text for heading, text in zip(chunks.columns["heading"], chunks.columns["text"])]
+    tokens = [cut[t] if t in cut else cut.setdefault(t, tokenize(t)) for t in texts]
+    return _Tables(chunks, vectors, units, _bm25_index(tokens))
+
+
+def _bm25_index(tokens: list[list[str]]) -> bm25s.BM25:
+    """bm25s's sparse index holding Okapi BM25 as rank_bm25 scores it: bm25s's Lucene weights, each word's
+    rescaled from Lucene's IDF to Okapi's (times k1 + 1)."""
+    import bm25s
+
+    model = bm25s.BM25(k1=_K1, b=_B, method="lucene", dtype="float64")
+    model.index(tokens, show_progress=False)
+    frequencies = np.diff(model.scores["indptr"])
+    n = model.scores["num_docs"]
+    okapi = _okapi_idf({t: int(frequencies[i]) for t, i in model.vocab_dict.items() if t}, n)
+    weight = np.zeros(len(frequencies))
+    for token, i in model.vocab_dict.items():
+        if token:
+            lucene = math.log(1 + (n - frequencies[i] + 0.5) / (frequencies[i] + 0.5))
+            weight[i] = (_K1 + 1) * okapi[token] / lucene
+    model.scores["data"] = model.scores["data"] * np.repeat(weight, frequencies)
+    return model
+
+
+def _okapi_idf(frequencies: dict[str, int], n: int) -> dict[str, float]:
+    """Okapi IDF of each word from the number of chunks holding it; a negative one becomes a quarter of the mean."""
+    idf = {t: math.log(n - f + 0.5) - math.log(f + 0.5) for t, f in frequencies.items()}
+    floor = _EPSILON * math.fsum(idf.values()) / len(idf) if idf else 0.0
+    return {t: floor if w < 0 else w for t, w in idf.items()}
+
+
+def _add_role_words(roles: Iterable[str]) -> None:
+    """Let jieba cut role names whole, in the chunks and in questions alike."""
+    jieba.setLogLevel(logging.WARNING)  # its own handler prints dictionary loading at DEBUG on every command
+    for role in sorted({r for r in roles if r}):
+        jieba.add_word(role)
+
+
+def _tables_from_store(collections: dict[str, chromadb.Collection]) -> _Tables:
+    """The tables read from the store itself: every chunk's metadata and vectors (slow for a large build)."""
+    first = next(iter(collections.values()))
+    metadatas = [  # paged: one get() of a large collection exceeds SQLite's limit on query variables
+        meta
+        for offset in range(0, first.count(), _GET_BATCH)
+        for meta in first.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)["metadatas"]
+    ]
+    chunks = ChunkTable.from_metadata(metadatas)
+    return _make_tables(chunks, {space: _read_vectors(collection, chunks.ids) for space, collection in collections.items()})
+
+
+def _read_vectors(collection: chromadb.Collection, ids: list[str]) -> np.ndarray:
+    """The vectors a collection holds for `ids`, in that order: as stored (a cosine collection keeps them
+    normalised, which moves the last bits of the vectors it was given)."""
+    parts = []
+    for i in range(0, len(ids), _GET_BATCH):
+        batch = ids[i : i + _GET_BATCH]
+        records = collection.get(ids=batch, include=["embeddings"])
+        position = {cid: j for j, cid in enumerate(records["ids"])}
+        parts.append(np.asarray(records["embeddings"], dtype=np.float32)[[position[cid] for cid in batch]])
+    return np.vstack(parts)
+
+
+def _write_tables(settings: Settings, build: str, tables: _Tables) -> None:
+    """Write a build's tables into a folder of their own and rename it into place (a reader sees all or nothing);
+    when another process got there first, its copy stays."""
+    final = tables_dir(settings, build)
+    partial = final.with_name(f".{build}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        partial.mkdir(parents=True)
+        (partial / "chunks.json").write_text(json.dumps(tables.chunks.columns, ensure_ascii=False), encoding="utf-8")
+        for space in tables.vectors:
+            np.save(partial / f"vectors.{space}.npy", tables.vectors[space])
+            np.save(partial / f"unit.{space}.npy", tables.unit_vectors[space])
+        tables.bm25.save(partial / "bm25", show_progress=False)
+        manifest = _manifest(build, len(tables.chunks), list(tables.vectors))
+        (partial / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        try:
+            partial.rename(final)
+        except OSError:
+            if not final.is_dir():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _read_tables(settings: Settings, build: str, count: int) -> _Tables | None:
+    """A build's tables, memory-mapped, or None when they are missing, of another version or unreadable."""
+    import bm25s
+
+    folder = tables_dir(settings, build)
+    if not (folder / "manifest.json").is_file():
+        return None
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest != _manifest(build, count, list(settings.spaces)):
+            raise ValueError(f"they describe {manifest}")
+        chunks = ChunkTable(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))
+        vectors = {s: np.load(folder / f"vectors.{s}.npy", mmap_mode="r") for s in settings.spaces}
+        units = {s: np.load(folder / f"unit.{s}.npy", mmap_mode="r") for s in settings.spaces}
+        bm25 = bm25s.BM25.load(folder / "bm25", mmap=True, show_progress=False)
+        shapes = {len(chunks), bm25.scores["num_docs"]} | {len(v) for v in (*vectors.values(), *units.values())}
+        if shapes != {count}:
+            raise ValueError(f"they hold {sorted(shapes)} rows, not {count}")
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.warning("the tables of build %s in %s cannot be used (%s); reading the store instead", build, folder, err)
+        return None
+    return _Tables(chunks, vectors, units, bm25)
+
+
+def _manifest(build: str, count: int, spaces: list[str]) -> dict[str, object]:
+    return {"version": _TABLES_VERSION, "build": build, "chunks": count, "spaces": spaces}
+
+
+def _drop_unused_tables(settings: Settings, client: chromadb.ClientAPI) -> None:
+    """Delete the tables of builds the store no longer holds, and writes of them that were abandoned."""
+    folder = settings.data_dir / TABLES_DIR
+    if not folder.is_dir():
+        return
+    try:
+        stored = {m.group(1) for name in collection_names(client) if (m := _BUILD_PREFIX.match(name))}
+    except Exception as err:  # as in drop_unused_builds: housekeeping never fails a build
+        log.warning("could not list the stored builds to delete old tables: %s", err)
+        return
+    for path in folder.iterdir():
+        abandoned = path.name.endswith(".tmp") and time.time() - path.stat().st_mtime > LEASE_SECONDS
+        if abandoned or (not path.name.endswith(".tmp") and path.name not in stored):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _no_articles_message(settings: Settings, skipped: Sequence[Skipped]) -> str:

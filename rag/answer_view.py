@@ -107,14 +107,7 @@ def sources(result: Answer, index: Index, catalog: Catalog) -> str:
 
 def _paragraph(citation: Citation, index: Index) -> Chunk | None:
     """The indexed chunk that holds the cited span."""
-    return next(
-        (
-            c
-            for c in index.chunks.values()
-            if c.source == citation.source and c.start <= citation.start and citation.end <= c.end
-        ),
-        None,
-    )
+    return index.chunk_holding(citation.source, citation.start, citation.end)
 
 
 def _marked(chunk: Chunk, cited: list[Citation]) -> str:

@@ -115,7 +115,7 @@ def group_title(chunk: Chunk) -> str:
 def role_chunks(index: Index, catalog: Catalog, role: str) -> list[Chunk]:
     """A role's chunks (by key) in article order, from the document the catalog gives the role."""
     source = catalog.entries[role].article.source if role in catalog.entries else None
-    return [c for c in index.chunks.values() if c.role_key == role and c.source == source]
+    return [c for c in index.role_chunks(role) if c.source == source]
 
 
 def _whole_fields(index: Index, catalog: Catalog, roles: Sequence[str], fields: Sequence[str]) -> list[Span]:
@@ -169,7 +169,7 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
         if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
             by_role.setdefault(hit.chunk.role_key, []).append((rank, hit))
     if lexical:  # a role's passage that says it in the question's words counts even when retrieval ranked it low
-        for chunk in index.chunks.values():
+        for chunk in index.containing(terms):
             if chunk.role_key and chunk.kind not in ("heading", "lead") and lexical_share(chunk.text, terms, index) >= WHICH_ROLES_LEXICAL:
                 by_role.setdefault(chunk.role_key, []).append((len(evidence), Hit(chunk, 0.0, 0.0, 0.0)))
     if not by_role:

@@ -86,10 +86,10 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
     best = evidence[:BEST_PASSAGES]
     passages = " ".join(h.chunk.embed_text.lower() for h in best)
     terms = content_terms(q.text, catalog)
-    weights = {t: index.bm25.idf.get(t, _unseen_idf(index)) for t in terms}
+    weights = {t: index.idf.get(t, _unseen_idf(index)) for t in terms}
     total = sum(weights.values())
     content = sum(w for t, w in weights.items() if t in passages) / total if total else 1.0
-    known = sum(w for t, w in weights.items() if t in index.bm25.idf) / total if total else 1.0
+    known = sum(w for t, w in weights.items() if t in index.idf) / total if total else 1.0
     retrieved = " ".join(h.chunk.text.lower() for h in evidence)
     topics = tuple(
         name
@@ -153,13 +153,13 @@ def calibration() -> dict:
 
 def _unseen_idf(index: Index) -> float:
     """A word the article never uses weighs as much as its rarest word."""
-    return max(index.bm25.idf.values(), default=1.0)
+    return max(index.idf.values(), default=1.0)
 
 
 def lexical_share(text: str, terms: Sequence[str], index: Index) -> float:
     """Share of the IDF weight of the terms the article uses that `text` contains (does a passage say it?).
     A term the article never uses cannot be said by any passage, so it weighs nothing here."""
-    weights = {t: index.bm25.idf[t] for t in terms if t in index.bm25.idf}
+    weights = {t: index.idf[t] for t in terms if t in index.idf}
     total = sum(weights.values())
     lowered = text.lower()
     return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0

@@ -214,7 +214,7 @@ def _lexical(tokens: set[str], index: Index, roles: RoleTable) -> np.ndarray:
     """Per role, the share of the profile's word weight its best passage holds: BM25 of that passage over
     the sum of each word's best BM25 anywhere (a word found once in the article counts once, not as a
     spike a standardisation would blow up)."""
-    per_word = np.array([index.bm25.get_scores([t])[roles.bm25_rows] for t in sorted(tokens)])
+    per_word = np.array([index.bm25_scores([t])[roles.bm25_rows] for t in sorted(tokens)])
     reachable = per_word.max(axis=1).sum()
     if reachable <= 0:
         return np.zeros(len(roles.names))

@@ -39,47 +39,72 @@ def retrieve(
     roles: Sequence[str] | None = None,
     fields: Sequence[str] | None = None,
 ) -> list[Hit]:
-    """The k chunks that best answer `question`, optionally only from the given roles and fields."""
+    """The k chunks that best answer `question`, optionally only from the given roles (keys) and fields."""
     lang = detect_lang(question)
-    chunks = list(index.chunks.values())  # in BM25's document order
-    allowed = [
-        i for i, c in enumerate(chunks) if (not roles or c.role_key in roles) and (not fields or c.field in fields)
-    ]
-    if not allowed:
+    allowed = index.rows(roles, fields)  # None: every row
+    if allowed is not None and not len(allowed):
         return []
     rankings: list[list[str]] = []
     similarity: dict[str, float] = {}
     for n, space in enumerate(index.settings.query_spaces(lang)):
-        ranked = _dense(question, index, space, chunks, allowed)
+        ranked = _dense(question, index, space, allowed)
         rankings.append([cid for cid, _ in ranked])
         if n == 0:
             similarity = dict(ranked)
-    lexical = _bm25(question, index, chunks, allowed) if lang == "zh" else {}
-    if lexical:
-        rankings.append(sorted(lexical, key=lambda cid: (-lexical[cid], cid))[:_CANDIDATES])
+    lexical = _bm25(question, index, allowed) if lang == "zh" else None
+    if lexical is not None:
+        rankings.append(_best_lexical(index, lexical))
+    bm25 = (lambda cid: float(lexical[index.chunks.row(cid)])) if lexical is not None else (lambda cid: 0.0)
     return [
-        Hit(index.chunks[cid], score, similarity.get(cid, 0.0), lexical.get(cid, 0.0))
+        Hit(index.chunks[cid], score, similarity.get(cid, 0.0), bm25(cid))
         for cid, score in rrf(rankings)[:k]
         if cid in index.chunks
     ]
 
 
-def _dense(question: str, index: Index, space: str, chunks: list[Chunk], allowed: list[int]) -> list[tuple[str, float]]:
+def _dense(question: str, index: Index, space: str, allowed: np.ndarray | None) -> list[tuple[str, float]]:
     """The allowed chunks closest to the question in one space, by exact cosine similarity, ties by position.
 
     Exact, not Chroma's HNSW: the approximate search returns a different tail from one process to the next
-    (issue 17), and a scan of a few thousand unit vectors is one matrix product."""
+    (issue 17), and a scan of the unit vectors is one matrix product (over the allowed rows only)."""
     query = np.asarray(index.embeddings(space).embed_query(question), dtype=np.float32)
     query /= max(float(np.linalg.norm(query)), 1e-12)
-    similarity = index.unit_vectors[space][allowed] @ query
-    order = np.lexsort((np.arange(len(allowed)), -similarity))[:_CANDIDATES]
-    return [(chunks[allowed[i]].id, float(similarity[i])) for i in order]
+    vectors = index.unit_vectors[space]
+    similarity = (vectors if allowed is None else vectors[allowed]) @ query
+    rows = np.arange(len(similarity)) if allowed is None else allowed
+    best = _top(similarity, _CANDIDATES)
+    return [(index.chunks.ids[rows[i]], float(similarity[i])) for i in best]
 
 
-def _bm25(question: str, index: Index, chunks: list[Chunk], allowed: list[int]) -> dict[str, float]:
-    """BM25 scores of the allowed chunks only (by position), for the question's tokens."""
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n highest scores, best first, ties by position (a full sort's answer, without one)."""
+    if len(scores) > n:
+        threshold = np.partition(scores, len(scores) - n)[len(scores) - n]
+        kept = np.flatnonzero(scores >= threshold)
+    else:
+        kept = np.arange(len(scores))
+    return kept[np.lexsort((kept, -scores[kept]))][:n]
+
+
+def _bm25(question: str, index: Index, allowed: np.ndarray | None) -> np.ndarray | None:
+    """BM25 scores of the question's tokens for every row, the rows not allowed at 0; None when no allowed
+    chunk holds any of them (or the question has none)."""
     tokens = tokenize(question)
     if not tokens:
-        return {}
-    scores = index.bm25.get_batch_scores(tokens, allowed)
-    return {chunks[i].id: float(s) for i, s in zip(allowed, scores) if s > 0}
+        return None
+    scores = index.bm25_scores(tokens)
+    if allowed is not None:
+        kept = np.zeros_like(scores)
+        kept[allowed] = scores[allowed]
+        scores = kept
+    return scores if (scores > 0).any() else None
+
+
+def _best_lexical(index: Index, scores: np.ndarray) -> list[str]:
+    """The ids of the best-scoring chunks by BM25, ties by id."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > _CANDIDATES:
+        threshold = np.partition(scores[positive], len(positive) - _CANDIDATES)[len(positive) - _CANDIDATES]
+        positive = positive[scores[positive] >= threshold]
+    ids = index.chunks.ids
+    return sorted((ids[row] for row in positive), key=lambda cid: (-scores[index.chunks.row(cid)], cid))[:_CANDIDATES]

@@ -20,7 +20,7 @@ from bench_scale import write_replicated_corpus  # noqa: E402
 SEED_NAME = "000_c7806a285f499d96"
 
 
-def test_replicated_corpus_has_verbatim_copies_under_distinct_sources(tmp_path: Path) -> None:
+def test_replicated_corpus_has_copies_with_distinct_titles_under_distinct_sources(tmp_path: Path) -> None:
     corpus = write_replicated_corpus(PROJECT_ROOT / "corpus", tmp_path / "corpus", 2)
     assert sorted(p.name for p in corpus.iterdir()) == [
         f"copy_001_{SEED_NAME}.meta.json",
@@ -32,7 +32,8 @@ def test_replicated_corpus_has_verbatim_copies_under_distinct_sources(tmp_path: 
     seed = (PROJECT_ROOT / "corpus" / f"{SEED_NAME}.txt").read_text(encoding="utf-8")
     assert problems == []
     assert [a.source for a in articles] == [f"corpus/copy_001_{SEED_NAME}.txt", f"corpus/copy_002_{SEED_NAME}.txt"]
-    assert [a.text == seed for a in articles] == [True, True]
+    title, rest = seed.split("\n", 1)
+    assert [a.text for a in articles] == [f"{title}(副本 1)\n{rest}", f"{title}(副本 2)\n{rest}"]
     assert articles[0].aliases == articles[1].aliases != ()
 
 

@@ -1,15 +1,19 @@
 """ingest.index: a real Chroma store on disk — build, no-op, partial re-embed, failed rebuild, second article,
-leases that keep a build a reader holds, one build at a time, a repeated article indexed once."""
+leases that keep a build a reader holds, one build at a time, a repeated article indexed once; the build's
+read-side tables (written with it, read at open, rebuilt from the store when missing, deleted with it)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
+import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
 from ingest.builds import LEASES_COLLECTION, BuildLock, Leases, collection_names
 from ingest.config import Settings
+import ingest.index as index_module
 from ingest.embeddings import get_embeddings
 from ingest.index import (
     FOREGROUND_EMBED_LIMIT,
@@ -20,6 +24,7 @@ from ingest.index import (
     chroma_client,
     ensure_index,
     open_index,
+    tables_dir,
 )
 from rag.answer import answer
 from rag.catalog import load_catalog
@@ -210,3 +215,66 @@ def test_a_copy_of_an_article_is_indexed_once_with_a_warning_naming_both(corpus_
         "corpus/copy.txt: the same text as corpus/000_c7806a285f499d96.txt; indexed once, as corpus/000_c7806a285f499d96.txt",
     )
     assert (report.rebuilt, report.chunks, open_index(corpus_copy).chunks) == (False, 522, seed_index.chunks)
+
+
+def test_a_build_writes_its_tables_and_opening_reads_no_chunk_from_the_store(corpus_copy, seed_index, monkeypatch):
+    _edit_seed(corpus_copy, "采购计划达成率", "采购计划完成率")
+    built = build_index(corpus_copy, progress=False).build_id
+    assert (tables_dir(corpus_copy, built) / "manifest.json").is_file()
+
+    def no_store_reads(*args: object) -> None:
+        raise AssertionError("open_index read the chunks from the store")
+
+    monkeypatch.setattr(index_module, "_tables_from_store", no_store_reads)
+    index = open_index(corpus_copy)
+    assert (index.build_id, len(index.chunks)) == (built, len(seed_index.chunks))
+    assert "采购计划完成率" in answer("采购经理的KPI有哪些", index, load_catalog(corpus_copy.corpus_dir)).text
+
+
+@pytest.mark.parametrize("damage", ["missing", "unreadable"])
+def test_tables_missing_or_unreadable_are_read_from_the_store_and_written_again(corpus_copy, seed_index, damage):
+    folder = tables_dir(corpus_copy, seed_index.build_id)
+    if damage == "missing":
+        shutil.rmtree(folder)
+    else:
+        (folder / "chunks.json").write_text("{not json", encoding="utf-8")
+    index = open_index(corpus_copy)
+    assert index.chunks == seed_index.chunks and index.idf == seed_index.idf
+    for space in corpus_copy.spaces:
+        assert np.array_equal(index.unit_vectors[space], seed_index.unit_vectors[space])
+    assert np.array_equal(index.bm25_scores(["采购", "供应商"]), seed_index.bm25_scores(["采购", "供应商"]))
+    assert (folder / "manifest.json").is_file() and json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+    reopened = open_index(corpus_copy)  # from the tables written again
+    assert reopened.chunks == seed_index.chunks
+
+
+def test_a_deleted_build_takes_its_tables_with_it(corpus_copy):
+    first = open_index(corpus_copy).build_id
+    client = chroma_client(corpus_copy)
+    if LEASES_COLLECTION in collection_names(client):
+        client.delete_collection(LEASES_COLLECTION)  # copied from the seed store along with the app's lease
+    _edit_seed(corpus_copy, "采购计划达成率", "采购计划完成率")
+    second = build_index(corpus_copy, progress=False).build_id
+    assert tables_dir(corpus_copy, first).is_dir()  # the build it replaced stays, with its tables
+    _edit_seed(corpus_copy, "采购计划完成率", "采购计划实现率")
+    third = build_index(corpus_copy, progress=False).build_id
+    assert _stored_builds(corpus_copy) == sorted({second, third})
+    assert sorted(p.name for p in tables_dir(corpus_copy, first).parent.iterdir()) == sorted({second, third})
+
+
+def test_index_lookups_agree_with_a_scan_of_every_chunk(seed_index):
+    chunks = list(seed_index.chunks.values())
+    assert list(seed_index.chunks) == [c.id for c in chunks] and len(seed_index.chunks) == len(chunks)
+    for role in ("采购经理", "采购员", "商家合规专员"):
+        assert seed_index.role_chunks(role) == [c for c in chunks if c.role_key == role]
+    assert seed_index.role_chunks("没有这个岗位") == []
+    for chunk in chunks[::37]:
+        middle = (chunk.start + chunk.end) // 2
+        held = next(c for c in chunks if c.source == chunk.source and c.start <= middle and middle + 1 <= c.end)
+        assert seed_index.chunk_holding(chunk.source, middle, middle + 1) == held
+    assert seed_index.chunk_holding("corpus/nowhere.txt", 0, 1) is None
+    terms = ["供应商", "投诉", "roi"]
+    assert seed_index.containing(terms) == [c for c in chunks if any(t in c.text.lower() for t in terms)]
+    rows = seed_index.rows(["采购经理", "采购员"], ["KPI 指标"])
+    expected = [i for i, c in enumerate(chunks) if c.role_key in ("采购经理", "采购员") and c.field == "KPI 指标"]
+    assert rows.tolist() == expected and seed_index.rows() is None

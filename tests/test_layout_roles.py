@@ -4,7 +4,6 @@ article, a plain-text handbook, a Word file and the article's own layout, indexe
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -49,6 +49,7 @@ def test_damaged_store_is_reported_then_set_aside_and_rebuilt(corpus_copy):
     assert len(index.chunks) == 522
     assert sorted(p.name.split("-")[0] for p in corpus_copy.data_dir.iterdir()) == [
         "build.lock",
+        "builds",
         "chroma",
         "chroma.unreadable",
         "embedding_cache.sqlite",
