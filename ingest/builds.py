@@ -38,6 +38,11 @@ def collection_names(client: chromadb.ClientAPI) -> set[str]:
     return {c if isinstance(c, str) else c.name for c in client.list_collections()}
 
 
+def stored_builds(client: chromadb.ClientAPI) -> set[str]:
+    """The builds whose collections the store holds."""
+    return {m.group(1) for name in collection_names(client) if (m := _BUILD_COLLECTION.match(name))}
+
+
 def drop_builds(client: chromadb.ClientAPI, builds: set[str]) -> list[str]:
     """Delete these builds' collections; returns why some could not be (never raises: it is housekeeping)."""
     problems = []
@@ -53,8 +58,7 @@ def drop_builds(client: chromadb.ClientAPI, builds: set[str]) -> list[str]:
 def drop_unused_builds(client: chromadb.ClientAPI, keep: set[str | None]) -> None:
     """Delete every build but `keep` and those under an unexpired lease (after a switch: failures are logged)."""
     try:
-        stored = {m.group(1) for name in collection_names(client) if (m := _BUILD_COLLECTION.match(name))}
-        problems = drop_builds(client, stored - keep - leased_builds(client))
+        problems = drop_builds(client, stored_builds(client) - keep - leased_builds(client))
     except Exception as err:  # as in drop_builds
         problems = [str(err)]
     for problem in problems:

@@ -33,34 +33,30 @@ other than `python -m ingest` that would have to compute more than `FOREGROUND_E
 answering leaves that to `python -m ingest` (`RebuildTooLarge`) and answers from the current build too.
 A corpus file whose text is the same as another's is indexed once, with a warning naming both.
 
+A build also writes its read-side tables (chunk columns, vectors, BM25) beside the store, and `open_index`
+memory-maps them (`ingest.tables`): opening reads no chunk from the store.
+
 Chroma, LangChain, bm25s and the embedding models are imported where a client, a store, an index or a model
-is made (after the offline environment is set), so that importing this module — for `tokenize`, `Index` or
-the error types — stays light: drafting and the light CLI commands never load them.
+is made (after the offline environment is set), so that importing this module — for `Index` or the error
+types — stays light: drafting and the light CLI commands never load them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import math
-import os
-import re
 import shutil
 import time
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import jieba
 import numpy as np
 
 from ingest.builds import (
-    LEASE_SECONDS,
     BuildLock,
     build_in_progress,
     collection_name,
@@ -70,9 +66,22 @@ from ingest.builds import (
 )
 from ingest.chunk import CHUNKER_VERSION, Chunk, chunk_articles
 from ingest.config import Settings, use_offline_env
-from ingest.embedding_cache import EmbeddingCache, text_sha
 from ingest.corpus import Corpus, Skipped, read_corpus
+from ingest.embedding_cache import EmbeddingCache, text_sha
 from ingest.parse import PARSER_VERSION, Article, CorpusFormatError
+from ingest.tables import (
+    ChunkTable,
+    add_role_words,
+    chunk_metadata,
+    drop_unused_tables,
+    make_tables,
+    okapi_idf,
+    read_tables,
+    read_vectors,
+    tables_dir,
+    tables_from_store,
+    write_tables,
+)
 
 if TYPE_CHECKING:
     import bm25s
@@ -86,21 +95,6 @@ META_COLLECTION = "roleguide_meta"
 FOREGROUND_EMBED_LIMIT = 500  # embeddings a command computes itself before answering (~30 s on 2 cores)
 _LOW_SPACE = 100 * 2**20  # below this much free space a failed build's message mentions it
 _ADD_BATCH = 1000  # records per Chroma add: a batch of 64 takes 3.6× as long per record (HNSW and WAL per call)
-_GET_BATCH = 5000
-TABLES_DIR = "builds"  # <data_dir>/builds/<build>/: the build's read-side tables (see open_index)
-_TABLES_VERSION = 1
-_BUILD_PREFIX = re.compile(r"^roleguide_([0-9a-f]{16})_")
-_K1, _B, _EPSILON = 1.5, 0.75, 0.25  # Okapi BM25 as rank_bm25's BM25Okapi has it
-_CHUNK_COLUMNS = {  # a chunk's store metadata, as the chunk table keeps it (one list per name)
-    "id": str, "source": str, "node_id": str, "section_id": str, "role": str, "role_key": str, "field": str,
-    "kind": str, "label": str, "text": str, "start": int, "end": int, "heading": str,
-}  # fmt: skip
-_WORD = re.compile(r"[\w\u4e00-\u9fff]")
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 把 被 对 由 从 为 以 之 其 这 那 这个 那个 它 他们 她 他 吗 呢 吧 啊 呀 么 什么 哪些 哪个 "
-    "怎么 怎样 如何 多少 几 是否 有没有 请问 请 一下 一般 主要 通常 可以 能 会 要 有 都 也 还 就 而 并 且 "
-    "the a an of to in on for and or is are be what which how who does do did with as by at it its this that".split()
-)
 
 
 class IndexUnavailable(RuntimeError):
@@ -166,44 +160,6 @@ class BuildReport:
         )
 
 
-class ChunkTable(Mapping[str, Chunk]):
-    """A build's chunks by id, in corpus order, kept as columns: a `Chunk` is made when it is asked for."""
-
-    def __init__(self, columns: dict[str, list]) -> None:
-        self.columns = columns
-        self.ids: list[str] = columns["id"]
-        self._rows = {cid: row for row, cid in enumerate(self.ids)}
-        self._made: dict[int, Chunk] = {}
-
-    def __getitem__(self, cid: str) -> Chunk:
-        return self.at(self._rows[cid])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __contains__(self, cid: object) -> bool:
-        return cid in self._rows
-
-    def row(self, cid: str) -> int:
-        """The chunk's position in corpus order: its row in the vectors and the BM25 index."""
-        return self._rows[cid]
-
-    def at(self, row: int) -> Chunk:
-        chunk = self._made.get(row)
-        if chunk is None:
-            chunk = self._made[row] = _chunk_from_metadata({name: column[row] for name, column in self.columns.items()})
-        return chunk
-
-    @classmethod
-    def from_metadata(cls, metadatas: Iterable[dict]) -> ChunkTable:
-        """The table of the chunks these store records (or `_chunk_metadata` dicts) describe, sorted into corpus order."""
-        records = sorted(metadatas, key=lambda m: (m["source"], int(m["start"]), m["id"]))
-        return cls({name: [_CHUNK_COLUMNS[name](m[name]) for m in records] for name in _CHUNK_COLUMNS})
-
-
 @dataclass(frozen=True)
 class Index:
     """An opened build: its chunks by id (in corpus order), a LangChain Chroma store per space, the chunk vectors
@@ -263,7 +219,7 @@ class Index:
         """Each word's BM25 IDF, as Okapi BM25 weighs it (rank_bm25's formula: a word in more than half the chunks
         weighs a quarter of the mean IDF)."""
         frequencies = np.diff(self.bm25.scores["indptr"])
-        return _okapi_idf({t: int(frequencies[i]) for t, i in self.bm25.vocab_dict.items() if t}, len(self.chunks))
+        return okapi_idf({t: int(frequencies[i]) for t, i in self.bm25.vocab_dict.items() if t}, len(self.chunks))
 
     def bm25_scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Okapi BM25 scores of the tokens (repeats count again) for every row; unknown tokens score nothing."""
@@ -308,17 +264,6 @@ def _group_rows(column: Sequence[str]) -> dict[str, np.ndarray]:
         if value:
             groups.setdefault(value, []).append(row)
     return {value: np.asarray(rows, dtype=np.int64) for value, rows in groups.items()}
-
-
-def tokenize(text: str, *, whole_words: bool = False) -> list[str]:
-    """Search tokens: jieba's fine-grained cut for Chinese (its precise cut with `whole_words`: 供应商 without 供应),
-    lower-cased words otherwise, stopwords out."""
-    cut = jieba.lcut if whole_words else jieba.lcut_for_search
-    return [
-        t
-        for t in (tok.strip().lower() for tok in cut(text))
-        if t and t not in STOPWORDS and _WORD.search(t)
-    ]
 
 
 def chroma_client(settings: Settings) -> chromadb.ClientAPI:
@@ -422,7 +367,7 @@ def build_index(
                 shutil.rmtree(tables_dir(settings, plan.build_id), ignore_errors=True)
             raise BuildFailed(err, settings, current) from err
     drop_unused_builds(client, keep={plan.build_id, current})
-    _drop_unused_tables(settings, client)
+    drop_unused_tables(settings, client)
     report = plan.report(True, embedded, started)
     log.info(report.summary())
     return report
@@ -465,16 +410,16 @@ def open_index(settings: Settings, build: str | None = None) -> Index:
         ) from err
     if not count:
         raise IndexUnavailable(f"the index in {_where(settings)} is empty; rebuild it with: .venv/bin/python -m ingest")
-    tables = _read_tables(settings, build, count)
+    tables = read_tables(settings, build, count)
     if tables is None:
-        tables = _tables_from_store(collections)
+        tables = tables_from_store(collections)
         shutil.rmtree(tables_dir(settings, build), ignore_errors=True)  # unreadable, if there at all
         try:
-            _write_tables(settings, build, tables)
+            write_tables(settings, build, tables)
         except OSError as err:  # a full or read-only disk: this process serves from memory all the same
             log.warning("could not write the tables of build %s (%s); the next open reads the store again", build, err)
     else:
-        _add_role_words(tables.chunks.columns["role"])
+        add_role_words(tables.chunks.columns["role"])
     stores = {
         space: Chroma(
             client=client,
@@ -553,10 +498,10 @@ def _write_build(
         embedded += fresh
         written[space] = _write_collection(client, collection_name(plan.build_id, space), plan.chunks, vectors, lock)
     lock.step("writing the read-side tables", 0, 1)
-    table = ChunkTable.from_metadata(_chunk_metadata(c) for c in plan.chunks)
-    stored = {space: _read_vectors(collection, table.ids) for space, collection in written.items()}  # as readers see them
+    table = ChunkTable.from_metadata(chunk_metadata(c) for c in plan.chunks)
+    stored = {space: read_vectors(collection, table.ids) for space, collection in written.items()}  # as readers see them
     shutil.rmtree(tables_dir(settings, plan.build_id), ignore_errors=True)  # a leftover of a failed build
-    _write_tables(settings, plan.build_id, _make_tables(table, stored))
+    write_tables(settings, plan.build_id, make_tables(table, stored))
     return embedded
 
 
@@ -579,197 +524,10 @@ def _write_collection(
             ids=[c.id for c in batch],
             embeddings=vectors[i : i + _ADD_BATCH],
             documents=[c.embed_text for c in batch],
-            metadatas=[_chunk_metadata(c) for c in batch],
+            metadatas=[chunk_metadata(c) for c in batch],
         )
         lock.step(f"writing {name}", i + len(batch), len(chunks))
     return collection
-
-
-def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    return {
-        "id": chunk.id,
-        "source": chunk.source,
-        "node_id": chunk.node_id,
-        "section_id": chunk.section_id,
-        "role": chunk.role or "",
-        "role_key": chunk.role_key or "",
-        "field": chunk.field or "",
-        "kind": chunk.kind,
-        "label": chunk.label or "",
-        "text": chunk.text,
-        "start": chunk.start,
-        "end": chunk.end,
-        "heading": chunk.heading,
-    }
-
-
-def _chunk_from_metadata(meta: dict) -> Chunk:
-    return Chunk(
-        id=meta["id"],
-        source=meta["source"],
-        node_id=meta["node_id"],
-        section_id=meta["section_id"],
-        role=meta["role"] or None,
-        field=meta["field"] or None,
-        kind=meta["kind"],
-        label=meta["label"] or None,
-        text=meta["text"],
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        heading=meta["heading"],
-        role_key=meta["role_key"] or None,
-    )
-
-
-@dataclass(frozen=True)
-class _Tables:
-    """A build's read side, row i of each being the i-th chunk in corpus order."""
-
-    chunks: ChunkTable
-    vectors: dict[str, np.ndarray]
-    unit_vectors: dict[str, np.ndarray]
-    bm25: bm25s.BM25
-
-
-def tables_dir(settings: Settings, build: str) -> Path:
-    """Where a build's read-side tables are kept: beside the store, in this machine's data folder."""
-    return settings.data_dir / TABLES_DIR / build
-
-
-def _make_tables(chunks: ChunkTable, vectors: dict[str, np.ndarray]) -> _Tables:
-    """The tables of these chunks and their stored vectors (in the chunks' order): unit vectors and BM25 over
-    jieba tokens of the embedded text (a text repeated in the corpus is cut once)."""
-    vectors = {space: np.asarray(v, dtype=np.float32) for space, v in vectors.items()}
-    units = {space: v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12) for space, v in vectors.items()}
-    _add_role_words(chunks.columns["role"])
-    cut: dict[str, list[str]] = {}
-    texts = [heading + text for heading, text in zip(chunks.columns["heading"], chunks.columns["text"])]
-    tokens = [cut[t] if t in cut else cut.setdefault(t, tokenize(t)) for t in texts]
-    return _Tables(chunks, vectors, units, _bm25_index(tokens))
-
-
-def _bm25_index(tokens: list[list[str]]) -> bm25s.BM25:
-    """bm25s's sparse index holding Okapi BM25 as rank_bm25 scores it: bm25s's Lucene weights, each word's
-    rescaled from Lucene's IDF to Okapi's (times k1 + 1)."""
-    import bm25s
-
-    model = bm25s.BM25(k1=_K1, b=_B, method="lucene", dtype="float64")
-    model.index(tokens, show_progress=False)
-    frequencies = np.diff(model.scores["indptr"])
-    n = model.scores["num_docs"]
-    okapi = _okapi_idf({t: int(frequencies[i]) for t, i in model.vocab_dict.items() if t}, n)
-    weight = np.zeros(len(frequencies))
-    for token, i in model.vocab_dict.items():
-        if token:
-            lucene = math.log(1 + (n - frequencies[i] + 0.5) / (frequencies[i] + 0.5))
-            weight[i] = (_K1 + 1) * okapi[token] / lucene
-    model.scores["data"] = model.scores["data"] * np.repeat(weight, frequencies)
-    return model
-
-
-def _okapi_idf(frequencies: dict[str, int], n: int) -> dict[str, float]:
-    """Okapi IDF of each word from the number of chunks holding it; a negative one becomes a quarter of the mean."""
-    idf = {t: math.log(n - f + 0.5) - math.log(f + 0.5) for t, f in frequencies.items()}
-    floor = _EPSILON * math.fsum(idf.values()) / len(idf) if idf else 0.0
-    return {t: floor if w < 0 else w for t, w in idf.items()}
-
-
-def _add_role_words(roles: Iterable[str]) -> None:
-    """Let jieba cut role names whole, in the chunks and in questions alike."""
-    jieba.setLogLevel(logging.WARNING)  # its own handler prints dictionary loading at DEBUG on every command
-    for role in sorted({r for r in roles if r}):
-        jieba.add_word(role)
-
-
-def _tables_from_store(collections: dict[str, chromadb.Collection]) -> _Tables:
-    """The tables read from the store itself: every chunk's metadata and vectors (slow for a large build)."""
-    first = next(iter(collections.values()))
-    metadatas = [  # paged: one get() of a large collection exceeds SQLite's limit on query variables
-        meta
-        for offset in range(0, first.count(), _GET_BATCH)
-        for meta in first.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)["metadatas"]
-    ]
-    chunks = ChunkTable.from_metadata(metadatas)
-    return _make_tables(chunks, {space: _read_vectors(collection, chunks.ids) for space, collection in collections.items()})
-
-
-def _read_vectors(collection: chromadb.Collection, ids: list[str]) -> np.ndarray:
-    """The vectors a collection holds for `ids`, in that order: as stored (a cosine collection keeps them
-    normalised, which moves the last bits of the vectors it was given)."""
-    parts = []
-    for i in range(0, len(ids), _GET_BATCH):
-        batch = ids[i : i + _GET_BATCH]
-        records = collection.get(ids=batch, include=["embeddings"])
-        position = {cid: j for j, cid in enumerate(records["ids"])}
-        parts.append(np.asarray(records["embeddings"], dtype=np.float32)[[position[cid] for cid in batch]])
-    return np.vstack(parts)
-
-
-def _write_tables(settings: Settings, build: str, tables: _Tables) -> None:
-    """Write a build's tables into a folder of their own and rename it into place (a reader sees all or nothing);
-    when another process got there first, its copy stays."""
-    final = tables_dir(settings, build)
-    partial = final.with_name(f".{build}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        partial.mkdir(parents=True)
-        (partial / "chunks.json").write_text(json.dumps(tables.chunks.columns, ensure_ascii=False), encoding="utf-8")
-        for space in tables.vectors:
-            np.save(partial / f"vectors.{space}.npy", tables.vectors[space])
-            np.save(partial / f"unit.{space}.npy", tables.unit_vectors[space])
-        tables.bm25.save(partial / "bm25", show_progress=False)
-        manifest = _manifest(build, len(tables.chunks), list(tables.vectors))
-        (partial / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        try:
-            partial.rename(final)
-        except OSError:
-            if not final.is_dir():
-                raise
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-
-
-def _read_tables(settings: Settings, build: str, count: int) -> _Tables | None:
-    """A build's tables, memory-mapped, or None when they are missing, of another version or unreadable."""
-    import bm25s
-
-    folder = tables_dir(settings, build)
-    if not (folder / "manifest.json").is_file():
-        return None
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest != _manifest(build, count, list(settings.spaces)):
-            raise ValueError(f"they describe {manifest}")
-        chunks = ChunkTable(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))
-        vectors = {s: np.load(folder / f"vectors.{s}.npy", mmap_mode="r") for s in settings.spaces}
-        units = {s: np.load(folder / f"unit.{s}.npy", mmap_mode="r") for s in settings.spaces}
-        bm25 = bm25s.BM25.load(folder / "bm25", mmap=True, show_progress=False)
-        shapes = {len(chunks), bm25.scores["num_docs"]} | {len(v) for v in (*vectors.values(), *units.values())}
-        if shapes != {count}:
-            raise ValueError(f"they hold {sorted(shapes)} rows, not {count}")
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        log.warning("the tables of build %s in %s cannot be used (%s); reading the store instead", build, folder, err)
-        return None
-    return _Tables(chunks, vectors, units, bm25)
-
-
-def _manifest(build: str, count: int, spaces: list[str]) -> dict[str, object]:
-    return {"version": _TABLES_VERSION, "build": build, "chunks": count, "spaces": spaces}
-
-
-def _drop_unused_tables(settings: Settings, client: chromadb.ClientAPI) -> None:
-    """Delete the tables of builds the store no longer holds, and writes of them that were abandoned."""
-    folder = settings.data_dir / TABLES_DIR
-    if not folder.is_dir():
-        return
-    try:
-        stored = {m.group(1) for name in collection_names(client) if (m := _BUILD_PREFIX.match(name))}
-    except Exception as err:  # as in drop_unused_builds: housekeeping never fails a build
-        log.warning("could not list the stored builds to delete old tables: %s", err)
-        return
-    for path in folder.iterdir():
-        abandoned = path.name.endswith(".tmp") and time.time() - path.stat().st_mtime > LEASE_SECONDS
-        if abandoned or (not path.name.endswith(".tmp") and path.name not in stored):
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def _no_articles_message(settings: Settings, skipped: Sequence[Skipped]) -> str:

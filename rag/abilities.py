@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.chunk import Citation
-from ingest.index import Index, tokenize
+from ingest.index import Index
+from ingest.tables import tokenize
 from ingest.parse import Item
 from rag.catalog import Catalog
 

@@ -28,7 +28,8 @@ from typing import Literal
 import numpy as np
 
 from ingest.chunk import Citation
-from ingest.index import Index, tokenize
+from ingest.index import Index
+from ingest.tables import tokenize
 from rag.abilities import abilities_shown, row_z, unit_rows
 from rag.careers import CareerEdge, next_steps
 from rag.catalog import Catalog

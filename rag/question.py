@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from ingest.index import tokenize
+from ingest.tables import tokenize
 from rag.catalog import Catalog
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.chunk import Chunk
-from ingest.index import Index, tokenize
+from ingest.index import Index
+from ingest.tables import tokenize
 from rag.question import detect_lang
 
 _CANDIDATES = 30

@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 
 from ingest.chunk import Chunk, Citation
-from ingest.index import Index, tokenize
+from ingest.index import Index
+from ingest.tables import tokenize
 from ingest.parse import Article
 from rag.abilities import AbilityTable, ability_table, self_item, unit_rows
 from rag.careers import career_graph, role_level

@@ -24,8 +24,8 @@ from ingest.index import (
     chroma_client,
     ensure_index,
     open_index,
-    tables_dir,
 )
+from ingest.tables import tables_dir
 from rag.answer import answer
 from rag.catalog import load_catalog
 
@@ -225,7 +225,7 @@ def test_a_build_writes_its_tables_and_opening_reads_no_chunk_from_the_store(cor
     def no_store_reads(*args: object) -> None:
         raise AssertionError("open_index read the chunks from the store")
 
-    monkeypatch.setattr(index_module, "_tables_from_store", no_store_reads)
+    monkeypatch.setattr(index_module, "tables_from_store", no_store_reads)
     index = open_index(corpus_copy)
     assert (index.build_id, len(index.chunks)) == (built, len(seed_index.chunks))
     assert "采购计划完成率" in answer("采购经理的KPI有哪些", index, load_catalog(corpus_copy.corpus_dir)).text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.index import tokenize
+from ingest.tables import tokenize
 from rag.question import detect_lang
 from rag.retrieve import Hit, retrieve, rrf
 
