@@ -79,6 +79,7 @@ from ingest.tables import (
     read_tables,
     read_vectors,
     tables_dir,
+    table_count,
     tables_from_store,
     write_tables,
 )
@@ -401,9 +402,9 @@ def open_index(settings: Settings, build: str | None = None) -> Index:
     try:
         build = build or current_build(client)
         collections = {space: client.get_collection(collection_name(build, space)) for space in settings.spaces}
-        # every collection is loaded here, not on first use: Chroma rewrites a collection's files the first time a
-        # process loads it, and that belongs to opening, not to answering a question or matching a profile
-        count = min(collection.count() for collection in collections.values())
+        # a reader with the build's tables loads no collection: Chroma would hold its HNSW index in memory, and it
+        # rewrites a collection's files the first time a process loads one
+        count = table_count(settings, build) or min(collection.count() for collection in collections.values())
     except Exception as err:  # chromadb raises several types for a missing or unreadable store
         raise IndexUnavailable(
             f"no usable index in {_where(settings)} ({err}); build it with: .venv/bin/python -m ingest"
@@ -507,7 +508,10 @@ def _write_build(
 
 def _complete(client: chromadb.ClientAPI, settings: Settings, build: str, count: int) -> bool:
     try:
-        return all(client.get_collection(collection_name(build, s)).count() == count for s in settings.spaces)
+        collections = [client.get_collection(collection_name(build, s)) for s in settings.spaces]
+        if table_count(settings, build) == count:  # the tables were written once every collection was complete
+            return True
+        return all(collection.count() == count for collection in collections)
     except Exception:  # a missing collection
         return False
 

@@ -257,6 +257,17 @@ def write_tables(settings: Settings, build: str, tables: BuildTables) -> None:
         shutil.rmtree(partial, ignore_errors=True)
 
 
+def table_count(settings: Settings, build: str) -> int | None:
+    """How many chunks a build's tables hold, from their manifest (None without usable tables). The tables are
+    written only once every collection of the build is complete, so this is the build's size too."""
+    try:
+        manifest = json.loads((tables_dir(settings, build) / "manifest.json").read_text(encoding="utf-8"))
+        count = int(manifest["chunks"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return count if manifest == _manifest(build, count, list(settings.spaces)) else None
+
+
 def read_tables(settings: Settings, build: str, count: int) -> BuildTables | None:
     """A build's tables, memory-mapped, or None when they are missing, of another version or unreadable."""
     import bm25s
