@@ -171,7 +171,6 @@ def _write(doc: JobDescription | KpiSheet, fmt: str, out: Path | None) -> int:
 
 def render_text(result: Answer, catalog: Catalog) -> str:
     """The answer and its numbered sources, each named by its document's title, role and field, then its span."""
-    titles = {a.source: a.title for a in catalog.articles}
     lines = [result.text]
     if result.notice:
         lines.insert(0, f"(note: {result.notice})")
@@ -179,7 +178,7 @@ def render_text(result: Answer, catalog: Catalog) -> str:
         lines.append("")
         lines.append("Sources:")
         for n, c in enumerate(result.citations, 1):
-            lines.append(f"[{n}] {source_label(titles.get(c.source, c.source), c)} — {c.source} [{c.start}:{c.end}]")
+            lines.append(f"[{n}] {source_label(catalog.titles.get(c.source, c.source), c)} — {c.source} [{c.start}:{c.end}]")
     return "\n".join(lines)
 
 

@@ -26,12 +26,11 @@ def plain(text: str) -> str:
 def answer_json(result: Answer, case_id: object, catalog: Catalog) -> dict:
     """The `ask --json` object, also returned by the app's /ask_json endpoint (a contract other tools rely on);
     each citation names its document's title beside its source."""
-    titles = {a.source: a.title for a in catalog.articles}
     return {
         "id": case_id,
         "covered": result.covered,
         "answer": result.text,
-        "citations": [c.as_json(titles.get(c.source)) for c in result.citations],
+        "citations": [c.as_json(catalog.titles.get(c.source)) for c in result.citations],
         "backend": result.backend,
         "notice": result.notice,
         "unsupported": list(result.unsupported),
@@ -89,7 +88,6 @@ def comparison_table(result: Answer) -> str:
 
 def sources(result: Answer, index: Index, catalog: Catalog) -> str:
     """The cited paragraphs, each once, folded: `[1][3] title · role · field` and the paragraph with its spans marked."""
-    titles = {a.source: a.title for a in catalog.articles}
     paragraphs: dict[str, tuple[Chunk | None, list[tuple[int, Citation]]]] = {}
     for n, citation in enumerate(result.citations, 1):
         chunk = _paragraph(citation, index)
@@ -98,7 +96,7 @@ def sources(result: Answer, index: Index, catalog: Catalog) -> str:
     items = []
     for chunk, cited in paragraphs.values():
         first = cited[0][1]
-        where = " · ".join(p for p in (titles.get(first.source, "文章"), first.role, first.field) if p)
+        where = " · ".join(p for p in (catalog.titles.get(first.source, "文章"), first.role, first.field) if p)
         marks = "".join(f"[{n}]" for n, _ in cited)
         body = _marked(chunk, [c for _, c in cited]) if chunk else f"<mark>{plain(first.quote)}</mark>"
         items.append(f"<p>{marks} <strong>{plain(where)}</strong><br>{body}</p>")

@@ -106,6 +106,11 @@ class Catalog:
         }
 
     @cached_property
+    def titles(self) -> dict[str, str]:
+        """Each document's title by its source (what citations name)."""
+        return {a.source: a.title for a in self.articles}
+
+    @cached_property
     def text(self) -> str:
         """Every document's text, lower-cased: is a word anywhere in what was read?"""
         return "\n".join(a.text.lower() for a in self.articles)
@@ -170,16 +175,20 @@ class Catalog:
         lowered = _unhyphenated(text.lower())
         taken = [False] * len(lowered)
         found: list[tuple[int, str]] = []
-        for alias in sorted(self._owners, key=lambda a: (-len(a), a)):
-            if len(alias) < _MIN_ALIAS or (alias not in self.aliases and alias not in self.shared):
-                continue
-            for m in re.finditer(re.escape(_unhyphenated(alias)), lowered):
+        for alias, pattern in self._mentionable:
+            for m in pattern.finditer(lowered):
                 if any(taken[m.start() : m.end()]) or not _word_bounded(lowered, m, alias):
                     continue
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 keys = (self.aliases[alias],) if alias in self.aliases else self._documents_meant(self.shared[alias], text, source)
                 found.extend((m.start(), key) for key in keys)
         return list(dict.fromkeys(key for _, key in sorted(found, key=lambda f: f[0])))
+
+    @cached_property
+    def _mentionable(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The names and aliases a text can mention, longest first, each with its pattern (hyphens as spaces)."""
+        usable = [a for a in self._owners if len(a) >= _MIN_ALIAS and (a in self.aliases or a in self.shared)]
+        return [(a, re.compile(re.escape(_unhyphenated(a)))) for a in sorted(usable, key=lambda a: (-len(a), a))]
 
     def _documents_meant(self, keys: tuple[str, ...], text: str, source: str | None) -> tuple[str, ...]:
         own = tuple(k for k in keys if self.entries[k].article.source == source)

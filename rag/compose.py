@@ -78,10 +78,10 @@ def _with_introduced_lists(spans: list[Span], index: Index) -> list[Span]:
         out.append(span)
         chunk = span[0]
         if chunk.role is None and _INTRODUCES.search(chunk.text):
-            section = [c for c in index.chunks.values() if c.source == chunk.source and c.section_id == chunk.section_id]
-            after = section[next(i for i, c in enumerate(section) if c.id == chunk.id) + 1 :]
-            for item in after[:LIST_AFTER_LABEL]:
-                if not _LISTED.match(item.text):
+            row = index.chunks.row(chunk.id)  # a section's chunks are consecutive rows in corpus order
+            for after in range(row + 1, min(row + 1 + LIST_AFTER_LABEL, len(index.chunks))):
+                item = index.chunks.at(after)
+                if (item.source, item.section_id) != (chunk.source, chunk.section_id) or not _LISTED.match(item.text):
                     break
                 out.append((item, item.start, item.end))
     first: dict[tuple[str, int], Span] = {}

@@ -107,9 +107,9 @@ def _similarity(q: Question, best: Sequence[Hit], index: Index) -> float:
     if q.lang == "zh" or "use" not in index.stores or not best:
         return max((h.similarity for h in best), default=0.0)
     query = np.asarray(index.embeddings("use").embed_query(q.text), dtype=np.float32)
-    passages = index.stored_vectors("use", [h.chunk.id for h in best])
-    cosines = passages @ query / np.maximum(np.linalg.norm(passages, axis=1) * np.linalg.norm(query), 1e-12)
-    return float(cosines.max())
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    passages = index.unit_vectors["use"][[index.chunks.row(h.chunk.id) for h in best]]
+    return float((passages @ query).max())
 
 
 def skipped_document_asked(q: Question, catalog: Catalog) -> tuple[Skipped, str] | None:
