@@ -40,7 +40,7 @@ from ingest.config import PROJECT_ROOT, Settings
 
 EMBEDDING_CACHE = "embedding_cache.sqlite"
 TEXT_SUFFIXES = (".txt", ".md")  # copies of these get a distinct title line (a .docx is copied as it is)
-QUESTION_STRIDE = 4  # every 4th of the 245 eval questions: ~60, all kinds and both languages
+QUESTION_STRIDE = 4  # every 4th dev question: ~100, all kinds and both languages
 PROFILED_QUESTIONS = (
     "平台型电商里负责对接入驻商家的那个经理,具体要做哪些事?",  # names no role: dense search and BM25 over every chunk
     "采购员在货到了以后要做些什么?",  # names one role: both searches filtered to it

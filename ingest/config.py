@@ -90,3 +90,9 @@ def use_offline_env() -> None:
     """Set the offline defaults (a variable the user set is kept); called by every entry point and factory."""
     for name, value in OFFLINE_ENV.items():
         os.environ.setdefault(name, value)
+
+
+def user_cache_dir() -> Path:
+    """This user's folder for what RoleGuide derives from files that do not change between runs (parsed documents,
+    a model's table as a memory map): `$XDG_CACHE_HOME/roleguide`, else `~/.cache/roleguide`."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "roleguide"

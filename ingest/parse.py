@@ -37,6 +37,7 @@ from ingest.fields import (  # noqa: F401  (the field names are part of this mod
     line_label,
 )
 from ingest.outline import Heading, Line, LineHint, Outline, read_outline, split_lines
+from ingest.parse_cache import cached_article
 from ingest.roles import business_mode, find_roles, role_heading
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Article], list[CorpusFormatError
     for path in paths:
         source = f"corpus/{path.relative_to(corpus_dir).as_posix()}"
         try:
-            articles.append(read_article(path, source))
+            articles.append(cached_article(path, source, read_article))
         except CorpusFormatError as err:
             log.warning("skipped %s", err)
             problems.append(err)

@@ -43,7 +43,7 @@ GET_BATCH = 5000
 TABLES_DIR = "builds"  # <data_dir>/builds/<build>/: the build's read-side tables (see open_index)
 
 
-_TABLES_VERSION = 1
+_TABLES_VERSION = 2  # 2: repeated columns stored as their distinct values and a code per row
 
 
 _K1, _B, _EPSILON = 1.5, 0.75, 0.25  # Okapi BM25 as rank_bm25's BM25Okapi has it
@@ -53,6 +53,11 @@ _CHUNK_COLUMNS = {  # a chunk's store metadata, as the chunk table keeps it (one
     "id": str, "source": str, "node_id": str, "section_id": str, "role": str, "role_key": str, "field": str,
     "kind": str, "label": str, "text": str, "start": int, "end": int, "heading": str,
 }  # fmt: skip
+
+
+# Columns with a value of their own in (nearly) every chunk; the others repeat a few values (a document's name, a
+# role, a field) and are stored as those values and a code per row, so that each value is one string in memory.
+_FREE_TEXT = frozenset({"id", "text"})
 
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
@@ -241,7 +246,8 @@ def write_tables(settings: Settings, build: str, tables: BuildTables) -> None:
     partial = final.with_name(f".{build}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         partial.mkdir(parents=True)
-        (partial / "chunks.json").write_text(json.dumps(tables.chunks.columns, ensure_ascii=False), encoding="utf-8")
+        columns = {name: _encoded(name, column) for name, column in tables.chunks.columns.items()}
+        (partial / "chunks.json").write_text(json.dumps(columns, ensure_ascii=False), encoding="utf-8")
         for space in tables.vectors:
             np.save(partial / f"vectors.{space}.npy", tables.vectors[space])
             np.save(partial / f"unit.{space}.npy", tables.unit_vectors[space])
@@ -255,6 +261,23 @@ def write_tables(settings: Settings, build: str, tables: BuildTables) -> None:
                 raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def _encoded(name: str, column: list) -> list | dict[str, list]:
+    """A column as chunks.json keeps it: free text and numbers as they are, the rest as distinct values and codes."""
+    if name in _FREE_TEXT or _CHUNK_COLUMNS[name] is not str:
+        return column
+    values = list(dict.fromkeys(column))
+    code = {value: i for i, value in enumerate(values)}
+    return {"values": values, "codes": [code[value] for value in column]}
+
+
+def _decoded(column: list | dict[str, list]) -> list:
+    """A column read back: rows of a coded column share their value's one string."""
+    if isinstance(column, dict):
+        values = column["values"]
+        return [values[c] for c in column["codes"]]
+    return column
 
 
 def table_count(settings: Settings, build: str) -> int | None:
@@ -279,14 +302,15 @@ def read_tables(settings: Settings, build: str, count: int) -> BuildTables | Non
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if manifest != _manifest(build, count, list(settings.spaces)):
             raise ValueError(f"they describe {manifest}")
-        chunks = ChunkTable(json.loads((folder / "chunks.json").read_text(encoding="utf-8")))
+        stored = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        chunks = ChunkTable({name: _decoded(column) for name, column in stored.items()})
         vectors = {s: np.load(folder / f"vectors.{s}.npy", mmap_mode="r") for s in settings.spaces}
         units = {s: np.load(folder / f"unit.{s}.npy", mmap_mode="r") for s in settings.spaces}
         bm25 = bm25s.BM25.load(folder / "bm25", mmap=True, show_progress=False)
         shapes = {len(chunks), bm25.scores["num_docs"]} | {len(v) for v in (*vectors.values(), *units.values())}
         if shapes != {count}:
             raise ValueError(f"they hold {sorted(shapes)} rows, not {count}")
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
         log.warning("the tables of build %s in %s cannot be used (%s); reading the store instead", build, folder, err)
         return None
     return BuildTables(chunks, vectors, units, bm25)

@@ -39,23 +39,33 @@ BEST_PASSAGES = 3
 TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
     "薪酬待遇": re.compile(
         r"工资|薪资|薪水|薪酬|月薪|年薪|底薪|待遇|奖金|提成|年终奖|分红|挣多少|赚多少|拿多少|多少钱|赚钱|五险一金|公积金|"
-        r"salary|salaries|\bpay\b|get paid|\bpaid (?:well|much|monthly)|wages?\b|bonus|commission|\bearn|compensation",
+        r"salary|salaries|\bpay\b|(?:get|be|are|is|were|was|being) paid\b|\bpaid (?:well|much|monthly|per|by)\b|wages?\b|bonus|"
+        r"commission|\bearn|compensation|how much (?:do|does|can|could|will|would) [^?]{0,40}\bmake\b|\bmake (?:a|per) (?:month|year)\b",
         re.I,
     ),
     "工作时间与用工条件": re.compile(
         r"上班|下班|加班|双休|单休|大小周|996|作息|几点|工作时长|几天班|每天几个小时|一天几个小时|倒班|夜班|年假|请假|试用期|"
-        r"overtime|working hours|work hours|hours (?:a|per) (?:day|week)|weekends?\b|\bshifts? work|vacation|annual leave|"
+        r"overtime|working hours|work hours|hours (?:a|per) (?:day|week)|weekends?\b|\bshifts? work|night shifts?|\bshift work|vacation|annual leave|"
         r"days off|probation",
         re.I,
     ),
     "学历证书": re.compile(
-        r"学历|本科|硕士|研究生|博士|大专|专科|什么专业|专业要求|专业毕业|证书|资格证|执业证|从业证|上岗证|考证|考个\S{0,4}证|什么证|文凭|"
+        r"学历|本科|硕士|研究生|博士|大专|专科|什么专业|专业要求|专业毕业|系毕业|科班|证书|资格证|执业证|从业证|上岗证|考证|考个\S{0,4}证|什么证|文凭|"
+        r"法考|司法考试|[A-Za-z]{2,}证|"
         r"\bdegree|diploma|certificat|licen[cs]e|\bmajor\b|bachelor|master'?s",
         re.I,
     ),
     "年龄性别": re.compile(r"年龄|年纪|岁数|\d+岁|男生|女生|男的|女的|性别|\bage\b|how old|gender", re.I),
-    "工作地点": re.compile(r"城市|在哪上班|在哪里上班|工作地点|办公地点|哪个城市|\bcity\b|\bcities\b|location|relocat|remote", re.I),
-    "招聘人数": re.compile(r"招多少人|招几个|编制|名额|招聘人数|多少个人|headcount|how many (?:people|staff|employees)", re.I),
+    "工作地点": re.compile(
+        r"城市|在哪上班|在哪里上班|工作地点|办公地点|哪个城市|北京|上海|广州|深圳|杭州|成都|南京|武汉|西安|苏州|重庆|天津|"
+        r"\bcity\b|\bcities\b|location|relocat|remote|beijing|shanghai|guangzhou|shenzhen|hangzhou",
+        re.I,
+    ),
+    "招聘人数": re.compile(
+        r"招多少人|招几个|编制|名额|招聘人数|多少个人|多少人|几个人|配几个|配多少|几个(?:\S{0,4})(?:师|员|专员|人)|"
+        r"headcount|how many (?:people|staff|employees|workers|members|lawyers|analysts|engineers|reps)\b",
+        re.I,
+    ),
     "面试": re.compile(r"面试|笔试|面经|interview", re.I),
     "具体公司": re.compile(
         r"淘宝|天猫|京东|拼多多|抖音|快手|亚马逊|阿里巴巴|阿里|腾讯|美团|唯品会|小红书|得物|"

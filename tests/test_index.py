@@ -231,13 +231,17 @@ def test_a_build_writes_its_tables_and_opening_reads_no_chunk_from_the_store(cor
     assert "采购计划完成率" in answer("采购经理的KPI有哪些", index, load_catalog(corpus_copy.corpus_dir)).text
 
 
-@pytest.mark.parametrize("damage", ["missing", "unreadable"])
+@pytest.mark.parametrize("damage", ["missing", "unreadable", "miscoded"])
 def test_tables_missing_or_unreadable_are_read_from_the_store_and_written_again(corpus_copy, seed_index, damage):
     folder = tables_dir(corpus_copy, seed_index.build_id)
     if damage == "missing":
         shutil.rmtree(folder)
-    else:
+    elif damage == "unreadable":
         (folder / "chunks.json").write_text("{not json", encoding="utf-8")
+    else:  # a repeated column is stored as its distinct values and a code per row: a code past them is damage
+        columns = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        columns["role"]["codes"][0] = len(columns["role"]["values"])
+        (folder / "chunks.json").write_text(json.dumps(columns, ensure_ascii=False), encoding="utf-8")
     index = open_index(corpus_copy)
     assert index.chunks == seed_index.chunks and index.idf == seed_index.idf
     for space in corpus_copy.spaces:

