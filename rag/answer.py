@@ -36,6 +36,7 @@ from rag.question import (
     one_document_each,
     read_question,
     understand,
+    voted_role,
 )
 from rag.retrieve import Hit, retrieve
 
@@ -220,7 +221,9 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
 def _described_roles(turn: str, index: Index, catalog: Catalog) -> tuple[str, ...]:
     """The roles an earlier turn was about, named or described (a follow-up keeps them)."""
     earlier = read_question(turn, catalog, max_chars=index.settings.max_question_chars)
-    return understand(earlier, retrieve(earlier.text, index, k=EVIDENCE)).roles
+    evidence = retrieve(earlier.text, index, k=EVIDENCE)
+    # "who is the person that decides what I am shown?" asked for one role: the one its evidence votes for
+    return understand(earlier, evidence).roles or voted_role(earlier, evidence)
 
 
 def _refusal(q: Question, hint: str) -> Answer:

@@ -39,7 +39,7 @@ BEST_PASSAGES = 3
 TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
     "薪酬待遇": re.compile(
         r"工资|薪资|薪水|薪酬|月薪|年薪|底薪|待遇|奖金|提成|年终奖|分红|挣多少|赚多少|拿多少|多少钱|赚钱|五险一金|公积金|"
-        r"salary|salaries|\bpay\b|(?:get|be|are|is|were|was|being) paid\b|\bpaid (?:well|much|monthly|per|by)\b|wages?\b|bonus|"
+        r"salary|salaries|\bpay\b|(?:get|gets|be|are|is|were|was|being) (?:\w+ )?paid\b|\bpaid (?:well|much|monthly|per|by)\b|wages?\b|bonus|"
         r"commission|\bearn|compensation|how much (?:do|does|can|could|will|would) [^?]{0,40}\bmake\b|\bmake (?:a|per) (?:month|year)\b",
         re.I,
     ),
@@ -75,6 +75,18 @@ TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
 }
 
 
+# A question that asks for a figure (how many, how often, what share) is answered only by a passage that gives one:
+# digits, or a count or a period in words (每季度, 三步法). With none among the passages retrieved, the article does
+# not give that figure, however close the passages are in meaning.
+_ASKS_FIGURE = re.compile(
+    r"多少(?!种|类|方面)|多久|多长时间|多大|几(?:个|家|条|场|次|天|周|月|年|人|名|位|成)|百分之几|比例是?多少|频率|"
+    r"how (?:many|much|long|often)\b|what (?:percentage|share|ratio|proportion)\b",
+    re.I,
+)
+_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:个|次|天|周|月|年|小时|分钟|项|家|条|人|步|级|倍|成)|每(?:天|日|周|月|季度|年)|半年")
+FIGURE_NOT_GIVEN = "具体数字"
+
+
 # A company the article names in passing (抖音 as a channel) is covered only where the best passages speak of it.
 NAMED_ONLY = frozenset({"具体公司"})
 
@@ -106,6 +118,8 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         for name, cue in TOPICS_NOT_COVERED.items()
         if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
     )
+    if _ASKS_FIGURE.search(q.text) and not any(_FIGURE.search(h.chunk.text) for h in evidence):
+        topics += (FIGURE_NOT_GIVEN,)
     similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
 

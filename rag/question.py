@@ -333,6 +333,11 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Seque
     return "specific"
 
 
+def voted_role(q: Question, evidence: Sequence[Hit]) -> tuple[str, ...]:
+    """The one role the question's best passages vote for (its level words weighing in), whatever its intent."""
+    return _voted_roles(evidence, q.fields, 1, _level_asked(q.text))
+
+
 def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, level: int | None = None) -> tuple[str, ...]:
     """The `wanted` roles the best passages vote for, weighted by fused score: the asked fields' passages count
     double, and roles at the level the question describes (一把手, 新人) count `LEVEL_PRIOR` times."""

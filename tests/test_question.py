@@ -24,6 +24,13 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("介绍一下采购经理", "overview"),
         ("purchasing manager KPI", "list"),
         ("直营和平台型电商里,库存管理经理的工作有啥不一样?", "specific"),  # the two business models, one role
+        ("推广专员的考核项一共几条?挨个说下", "list"),
+        ("技术开发岗考核都看啥?一条都别落下", "list"),
+        ("用ABC分类给商品分级的是哪个角色?", "specific"),  # one role to name, not every role
+        ("哪几个岗位要自己维护台账?", "which_roles"),
+        ("write the duties for our head of marketing who owns the budget", "list"),  # "who" of a clause
+        ("Who handles refunds when goods arrive damaged?", "which_roles"),
+        ("搭推荐模型的人和审博主作品的人,在优质内容这块各负责啥?", "compare"),  # described sides, each asked
     ],
 )
 def test_intent_comes_from_the_question_form(catalog, question, intent):
@@ -35,6 +42,9 @@ def test_fields_from_everyday_words_and_a_jd_request_means_the_duties(catalog):
     assert read_question("采购员是怎么被考评的", catalog).fields == ("KPI 指标",)
     assert read_question("做采购员以后前途怎么样?", catalog).fields == ("影响分析",)
     assert read_question("帮我写采购员的JD", catalog).fields == ("职责职能",)
+    # a direction asked is the 对自身 line (职业发展可向…延伸), or another document's 发展通道
+    assert read_question("做作品评审的以后能往哪些方向发展?", catalog).fields == ("影响分析", "发展通道")
+    assert read_question("where can a buyer's job lead to?", catalog).fields == ("影响分析", "发展通道")
 
 
 def test_a_follow_up_keeps_the_role_of_the_conversation_and_a_new_question_does_not(catalog):
@@ -47,6 +57,12 @@ def test_a_follow_up_keeps_the_role_of_the_conversation_and_a_new_question_does_
 def test_a_comparison_of_described_roles_is_split_into_its_sides():
     assert comparison_sides("管仓库进出货的人和管采购谈判的人有啥区别?") == ["管仓库进出货的人", "管采购谈判的人有啥"]
     assert comparison_sides("采购经理有什么职责?") == []
+    assert comparison_sides("一个是跟供应商下单盯到货的,一个是仓库里录入、复核出库的,这两岗分工咋区分?") == [
+        "跟供应商下单盯到货的", "仓库里录入、复核出库的"
+    ]  # fmt: skip
+    assert comparison_sides("the one who negotiates and plans purchases vs the one who vets goods: how do they differ?") == [
+        "the one who negotiates and plans purchases", "the one who vets goods"
+    ]  # fmt: skip  (a side's own "and" does not split it)
 
 
 def test_content_terms_leave_out_role_names_cues_and_function_words(catalog):
