@@ -24,7 +24,8 @@ collections, and a build deleted takes its tables with it. Opening a build reads
 chunks: it is cheap however large the corpus. A build whose tables are missing or unreadable (built on
 another machine that shares the Chroma server, or by an older version) is read from the store as before,
 and its tables are written for the next time. `Index` answers the lookups that used to scan every chunk:
-rows by role key and field, a role's chunks, the chunk holding a span, the chunks holding given words.
+rows by role key and field, a role's chunks, the chunk holding a span, the chunks holding given words
+(the tables themselves are `ingest.tables`).
 
 One build at a time. A builder holds `build.lock` in the data folder (an flock: the OS drops it when the
 process dies) and writes its progress to `build-progress.json` beside it. A command that finds a build
@@ -32,9 +33,6 @@ running answers from the current build and says how far the build has got (`Buil
 other than `python -m ingest` that would have to compute more than `FOREGROUND_EMBED_LIMIT` embeddings before
 answering leaves that to `python -m ingest` (`RebuildTooLarge`) and answers from the current build too.
 A corpus file whose text is the same as another's is indexed once, with a warning naming both.
-
-A build also writes its read-side tables (chunk columns, vectors, BM25) beside the store, and `open_index`
-memory-maps them (`ingest.tables`): opening reads no chunk from the store.
 
 Chroma, LangChain, bm25s and the embedding models are imported where a client, a store, an index or a model
 is made (after the offline environment is set), so that importing this module — for `Index` or the error

@@ -118,7 +118,7 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         for name, cue in TOPICS_NOT_COVERED.items()
         if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
     )
-    if _ASKS_FIGURE.search(q.text) and not any(_FIGURE.search(h.chunk.text) for h in evidence):
+    if _ASKS_FIGURE.search(q.text) and not _FIGURE.search(retrieved):
         topics += (FIGURE_NOT_GIVEN,)
     similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)

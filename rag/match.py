@@ -39,7 +39,6 @@ from rag.role_table import RoleTable, role_table
 from rag.seniority import Seniority, is_rank_word
 
 Preference = Literal["management", "hands-on"]
-_NUMBER = re.compile(r"[\d.,%]+")  # a figure says how much, not what the person does
 EvidenceKind = Literal["experience", "want", "avoid"]
 
 MAX_EVIDENCE = 3
@@ -55,6 +54,7 @@ W_WANT, W_AVOID = 0.6, 1.0  # 意愿, per standard deviation a want / avoid clau
 W_PREFER, W_TYPE = 0.8, 0.5
 EVIDENCE_Z = 2.0  # a pair is evidence when the passage is this far above the clause's average passage
 WISH_Z = 1.0  # a want or avoid is shown beside a role this far above the average role
+_NUMBER = re.compile(r"[\d.,%]+")  # a figure says how much, not what the person does
 
 
 
