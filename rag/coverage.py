@@ -63,10 +63,13 @@ TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
     ),
     "招聘人数": re.compile(
         r"招多少人|招几个|编制|名额|招聘人数|多少个人|多少人|几个人|配几个|配多少|几个(?:\S{0,4})(?:师|员|专员|人)|"
+        r"带(?:多少|几)个|手(?:底)?下(?:有|带|管)?(?:多少|几)|团队(?:有)?(?:多大|多少|几)|"
         r"headcount|how many (?:people|staff|employees|workers|members|lawyers|analysts|engineers|reps)\b",
         re.I,
     ),
     "面试": re.compile(r"面试|笔试|面经|interview", re.I),
+    # which vendor or brand: the article names kinds of systems (WMS) and channels, never whose product to pick
+    "具体产品": re.compile(r"哪家的|哪家公司的|哪个牌子|什么牌子|啥牌子|哪个品牌的|哪款|哪个厂商|哪家厂商|\bwhich (?:vendor|brand)s?\b|\bwhat brand\b", re.I),
     "具体公司": re.compile(
         r"淘宝|天猫|京东|拼多多|抖音|快手|亚马逊|阿里巴巴|阿里|腾讯|美团|唯品会|小红书|得物|"
         r"amazon|alibaba|taobao|tmall|jd\.com|pinduoduo|shopee|ebay|walmart|tiktok|shopify",
@@ -85,6 +88,10 @@ _ASKS_FIGURE = re.compile(
 )
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:个|次|天|周|月|年|小时|分钟|项|家|条|人|步|级|倍|成)|每(?:天|日|周|月|季度|年)|半年")
 FIGURE_NOT_GIVEN = "具体数字"
+# A Chinese question's choice between two things named in Latin letters ("学Python还是Java"): when the article uses
+# neither name, it cannot say which.
+_NAMED_CHOICE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z0-9+#]{1,})\s*(?:还是|或者|或是|\bor\b)\s*([A-Za-z][A-Za-z0-9+#]{1,})", re.I)
+NAMED_CHOICE = "文中未提的具体产品"
 
 
 # A company the article names in passing (抖音 as a channel) is covered only where the best passages speak of it.
@@ -120,6 +127,8 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
     )
     if _ASKS_FIGURE.search(q.text) and not _FIGURE.search(retrieved):
         topics += (FIGURE_NOT_GIVEN,)
+    if q.lang == "zh" and any(a.lower() not in catalog.text and b.lower() not in catalog.text for a, b in _NAMED_CHOICE.findall(q.text)):
+        topics += (NAMED_CHOICE,)
     similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
 

@@ -106,12 +106,20 @@ _ARTICLE = re.compile(
     r"\bthe (?:piece|text|essay)\b|\bchapters?\b",
     re.I,
 )
-_LIST = re.compile(
-    r"哪些|有哪几|都有|都包括|包括什么|包括哪|全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|都要|都得|几项|"
-    r"几条|多少条|多少项|一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|都[看考管干做查][啥什么哪]|"
-    r"\blist\b|\ball\b|\bevery\b|\benumerate\b|\bfull\b|\bcomplete\b|what are (?:the|its|their|his|her)\b",
+# Asking for a whole list in so many words (全部, 列出, every) …
+_WHOLE_LIST = re.compile(
+    r"全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|几项|"
+    r"几条|多少条|多少项|一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|"
+    r"\blist\b|\ball\b|\bevery\b|\benumerate\b|\bfull\b|\bcomplete\b",
     re.I,
 )
+# … or asking which items there are (哪些, what are its): a list of a field the question names ("考核有哪些"), or of
+# the role itself; with content of its own and no field named ("会带来哪些环境问题") it asks for the items that say it.
+_WHICH_ITEMS = re.compile(
+    r"哪些|有哪几|都有|都包括|包括什么|包括哪|都要|都得|都[看考管干做查][啥什么哪]|what are (?:the|its|their|his|her)\b",
+    re.I,
+)
+_LIST = re.compile(f"{_WHOLE_LIST.pattern}|{_WHICH_ITEMS.pattern}", re.I)
 _DRAFT = re.compile(
     r"写|起草|拟|草拟|出一份|整理一份|jd\b|岗位说明|招聘启事|\bwrite\b|\bdraft\b|job description|job posting|job ad",
     re.I,
@@ -326,7 +334,8 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Seque
         # "是哪个岗位在管" asks to name one role (the evidence's), "哪些岗位…" for every role that does it
         return "specific" if _ONE_ASKED.search(text) and not _MANY_ASKED.search(text) else "which_roles"
     bare = roles and not _SPECIFIC.search(text)
-    if _LIST.search(text) or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
+    which_items = _WHICH_ITEMS.search(text) and (fields or len(terms) <= 1)
+    if _WHOLE_LIST.search(text) or which_items or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
         return "list"
     if bare and not fields and len(terms) <= 1:
         return "overview"

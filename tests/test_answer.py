@@ -167,3 +167,27 @@ def test_a_comparison_of_two_described_roles_ends_at_the_clause_that_joins_them(
     assert result.intent == "compare" and len(result.roles) == 2 and result.roles[0] == "采购经理"
     named_one = answer("做广告投放的跟写文案的,工作重点有什么不一样", seed_index, catalog)  # 文案 names a role
     assert named_one.intent == "compare" and set(named_one.roles) == {"电商文案策划", "电商推广专员"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "电商客服主管手底下管多少客服?",  # team size
+        "算法推荐工程师写代码用Go还是Rust?",  # a choice between names the article never uses
+        "库存专员用的WMS是哪个牌子的?",  # the article names the kind of system, not whose
+    ],
+)
+def test_a_team_size_or_a_name_the_article_does_not_give_is_not_covered(seed_index, catalog, question):
+    result = answer(question, seed_index, catalog)
+    assert (result.covered, result.citations) == (False, ())
+
+
+def test_a_figure_the_article_gives_and_a_choice_between_names_it_uses_are_covered(seed_index, catalog):
+    timed = answer("商家合规专员收到投诉后多久要完成调查?", seed_index, catalog)
+    assert timed.covered and "72小时内完成投诉调查" in timed.text
+    assert answer("电商运营总监更看重ROI还是GMV?", seed_index, catalog).covered  # the article uses ROI
+
+
+def test_which_items_with_content_of_its_own_quotes_the_items_that_say_it(seed_index, catalog):
+    result = answer("电商物流会带来哪些环境方面的问题?", seed_index, catalog)
+    assert result.intent == "specific" and "能源消耗和环境污染" in result.text.split("\n")[1]

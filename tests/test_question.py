@@ -31,6 +31,9 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("write the duties for our head of marketing who owns the budget", "list"),  # "who" of a clause
         ("Who handles refunds when goods arrive damaged?", "which_roles"),
         ("搭推荐模型的人和审博主作品的人,在优质内容这块各负责啥?", "compare"),  # described sides, each asked
+        ("物流管理总监的工作会带来哪些环境方面的问题?", "specific"),  # 哪些 with content of its own, no field named
+        ("物流管理总监的考核有哪些?", "list"),  # 哪些 of a field the question names
+        ("物流管理总监在环境方面的考核全部列出来", "list"),  # a whole list asked in so many words
     ],
 )
 def test_intent_comes_from_the_question_form(catalog, question, intent):
