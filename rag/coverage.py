@@ -91,7 +91,7 @@ FIGURE_NOT_GIVEN = "具体数字"
 # A Chinese question's choice between two things named in Latin letters ("学Python还是Java"): when the article uses
 # neither name, it cannot say which.
 _NAMED_CHOICE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z0-9+#]{1,})\s*(?:还是|或者|或是|\bor\b)\s*([A-Za-z][A-Za-z0-9+#]{1,})", re.I)
-NAMED_CHOICE = "文中未提的具体产品"
+NAMED_CHOICE = "文中未提的名称"  # a language, a framework or a product: whatever the two names are
 
 
 # A company the article names in passing (抖音 as a channel) is covered only where the best passages speak of it.
