@@ -189,7 +189,7 @@ def scope_question(
         evidence = [h for h in evidence if h.chunk.role is None] or evidence
     sides = comparison_sides(q.text) if q.intent == "compare" and len(q.roles) < 2 else []
     sides = [side for side in sides if not catalog.mentions(side)]  # a side that names its role is that role
-    parts = [retrieve(side, index, k=VOTE_DEPTH) for side in sides]
+    parts = [(side, retrieve(side, index, k=VOTE_DEPTH)) for side in sides]
     return understand(q, evidence, parts), evidence
 
 

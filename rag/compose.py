@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.chunk import Chunk, Citation
 from ingest.index import Index
@@ -20,9 +20,8 @@ from ingest.fields import DESCRIPTION_FIELD
 from ingest.parse import sentence_spans
 from rag.catalog import Catalog
 from rag.coverage import lexical_share
-from rag.question import Intent, Question, content_terms
-
-from rag.retrieve import Hit
+from rag.question import Intent, Question, comparison_sides, content_terms
+from rag.retrieve import Hit, retrieve
 
 Span = tuple[Chunk, int, int]  # a chunk and the part of it [start:end] that is quoted
 
@@ -30,6 +29,7 @@ MAX_SENTENCES = 12
 SENTENCE_FLOOR = 0.35  # a sentence is shown when it scores at least this share of the best one
 TOP_PASSAGES = 8  # the passages a specific answer picks its sentences from
 FIELD_BONUS = 0.2
+ASKED_FIELD_PASSAGES = 2  # the asked field's own best passages, read besides the role's top passages
 OTHER_PASSAGES = 2  # passages of other roles a described role's answer may quote, after its own
 OWN_BONUS = 0.5  # what a sentence of the question's own roles scores above one of another role
 COMPARE_FIELDS = ("职责职能", "目标动机")
@@ -141,7 +141,9 @@ def _overviews(index: Index, catalog: Catalog, roles: Sequence[str]) -> list[Spa
 
 
 def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
-    """Each role in turn: its heading, then the asked fields whole, or else its first duties and its goal."""
+    """Each role in turn: its heading, then the asked fields whole, or else what it says of the question's own
+    content ("在供应商管理上", "how do their quality checks differ") and its first duties and its goal."""
+    asked = _asked_of_each(q, catalog)
     spans: list[Span] = []
     for role in q.roles[:3]:
         chunks = role_chunks(index, catalog, role)
@@ -150,10 +152,23 @@ def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Cat
             spans += _whole_fields(index, catalog, [role], q.fields)
             continue
         own = [f for f in COMPARE_FIELDS if any(c.field == f for c in chunks)] or [DESCRIPTION_FIELD]
-        for name in own:
-            items = [c for c in chunks if c.field == name and c.kind == "item"][:COMPARE_ITEMS]
-            spans += [(c, c.start, c.end) for c in items]
+        items = [c for name in own for c in [c for c in chunks if c.field == name and c.kind == "item"][:COMPARE_ITEMS]]
+        shown = [(c, c.start, c.end) for c in items]
+        if asked:
+            own_evidence = retrieve(q.text, index, k=TOP_PASSAGES, roles=[role])
+            said = _best_sentences(replace(q, roles=(role,), named=True), own_evidence, index, catalog)
+            shown += [span for span in said if span[0] not in items][:COMPARE_ITEMS]
+        spans += sorted(shown, key=lambda span: (index.chunks.row(span[0].id), span[1]))  # field by field, as the article runs
     return spans
+
+
+def _asked_of_each(q: Question, catalog: Catalog) -> list[str]:
+    """What a comparison compares the roles on: its content words, less those that describe an unnamed side."""
+    terms = content_terms(q.text, catalog)  # role names are not content
+    if q.named:
+        return terms
+    sides = comparison_sides(q.text)
+    return [t for t in terms if not any(t in side.lower() for side in sides)]
 
 
 def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
@@ -214,7 +229,12 @@ def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog:
     own = ([h for h in hits if h.chunk.role_key in q.roles] if q.roles else hits) or hits
     # a role voted for (described, not named) may be the wrong one: the best passages of others follow its own
     others = [] if q.named or not q.roles else [h for h in hits if h.chunk.role_key not in q.roles][:OTHER_PASSAGES]
-    hits = own[:TOP_PASSAGES] + others
+    own = own if q.about_article else own[:TOP_PASSAGES]  # the article's own lines are few and short: all are read
+    if q.roles and q.fields:  # the asked field's best passages are read even when the role's others outrank them
+        read = {h.chunk.id for h in own}
+        asked = retrieve(q.text, index, k=ASKED_FIELD_PASSAGES, roles=q.roles, fields=q.fields)
+        own += [h for h in asked if h.chunk.id not in read and h.chunk.kind not in ("heading", "lead")]
+    hits = own + others
     if not hits:
         return []
     terms = content_terms(q.text, catalog)

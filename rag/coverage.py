@@ -19,17 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import numpy as np
 
 from ingest.corpus import Skipped
 from ingest.index import Index
 from rag.catalog import Catalog
 from rag.question import Question, content_terms
-
-if TYPE_CHECKING:
-    from rag.retrieve import Hit
+from rag.retrieve import Hit, query_vector
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 BEST_PASSAGES = 3
@@ -139,8 +135,7 @@ def _similarity(q: Question, best: Sequence[Hit], index: Index) -> float:
     (e5 puts nearly every English question at 0.75–0.85 from every Chinese passage)."""
     if q.lang == "zh" or "use" not in index.stores or not best:
         return max((h.similarity for h in best), default=0.0)
-    query = np.asarray(index.embeddings("use").embed_query(q.text), dtype=np.float32)
-    query /= max(float(np.linalg.norm(query)), 1e-12)
+    query = query_vector(index.embeddings("use"), q.text)
     passages = index.unit_vectors["use"][[index.chunks.row(h.chunk.id) for h in best]]
     return float((passages @ query).max())
 

@@ -88,7 +88,11 @@ _ONE_AND_OTHER = re.compile(
 )
 # A side that describes a person rather than naming one: "搭推荐模型的人", "the person who vets goods"
 _DESCRIBED_SIDE = re.compile(r"(?:的|的人|的那个|的那位|那个|那位|的岗|人|岗位?)$|^(?:the |a )?(?:person|one|guy|people|team|folks?)\b", re.I)
-_CONJUNCTION = re.compile(r"[和与跟及、/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
+_CONJUNCTION = re.compile(r"[和与跟及]|以及|\band\b|\bor\b", re.I)
+# 、 and / enumerate within a phrase ("录入、复核货品的人"): they join sides only when nothing stronger does
+_ENUMERATION = re.compile(r"[、/]")
+# "…的人,和管…的人": a comma before the conjunction does not end the first side's clause
+_COMMA_BEFORE_JOIN = re.compile(r"[,，]\s*(?=[和跟与]|以及|and\b|or\b)", re.I)
 _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
@@ -106,10 +110,12 @@ _ARTICLE = re.compile(
     r"\bthe (?:piece|text|essay)\b|\bchapters?\b",
     re.I,
 )
-# Asking for a whole list in so many words (全部, 列出, every) …
+# Asking for a whole list in so many words (全部, 列出, every) … "几条/多少项" counts a list's items when it ends the
+# clause or names one ("考核一共几条", "有几项指标"), and other things when it counts a noun ("一天回复多少条消息")
+_COUNTS_ITEMS = r"(?:几|多少)[条项](?![\u4e00-\u9fff])|(?:几|多少)[条项](?=[呢吗啊呀吧]|指标|考核|职责|任务|目标|方法|手法|内容|工作|要求|kpi)"
 _WHOLE_LIST = re.compile(
-    r"全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|几项|"
-    r"几条|多少条|多少项|一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|"
+    rf"全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|{_COUNTS_ITEMS}|"
+    r"一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|"
     r"\blist\b|\ball\b|\bevery\b|\benumerate\b|\bfull\b|\bcomplete\b",
     re.I,
 )
@@ -216,11 +222,11 @@ def read_question(
     )
 
 
-def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[Sequence[Hit]] = ()) -> Question:
+def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[tuple[str, Sequence[Hit]]] = ()) -> Question:
     """Settle roles, fields and intent with the retrieved passages (best first): pure, no I/O.
 
-    `parts` holds the evidence of each side of a comparison that names fewer than two roles ("管仓库的和管采购的
-    有啥区别"), one list per side: each side votes for its own role."""
+    `parts` holds each side of a comparison that names fewer than two roles ("管仓库的和管采购的有啥区别") with its
+    own evidence, (side, hits) per side: each side votes for its own role."""
     roles, fields, intent = q.roles, q.fields, q.intent
     if q.about_article:
         return replace(q, intent="specific", fields=())
@@ -295,9 +301,9 @@ def comparison_sides(text: str) -> list[str]:
     if pair := _ONE_AND_OTHER.search(text):
         return [pair["a"].strip(), pair["b"].strip()]
     cue = next((m for m in _COMPARE.finditer(text) if not _SIDE_BY_SIDE.fullmatch(m.group())), None)
-    body = text[: cue.start()] if cue else text
+    body = _COMMA_BEFORE_JOIN.sub(" ", text[: cue.start()] if cue else text)
     for clause in _CLAUSE.split(body):
-        for joiner in (_SIDE_BY_SIDE, _CONJUNCTION):
+        for joiner in (_SIDE_BY_SIDE, _CONJUNCTION, _ENUMERATION):
             sides = [s.strip() for s in joiner.split(clause) if s and len(s.strip()) >= 2]
             if len(sides) >= 2:
                 return sides[:3]
@@ -360,13 +366,15 @@ def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, le
 
 
 def _side_roles(
-    named: Sequence[str], parts: Sequence[Sequence[Hit]], fields: Sequence[str], level: int | None
+    named: Sequence[str], parts: Sequence[tuple[str, Sequence[Hit]]], fields: Sequence[str], level: int | None
 ) -> tuple[str, ...]:
     """One role per side of a comparison that names no role (`parts`), after the roles named: the best-voted role of
-    that side that no other side has taken."""
+    that side that no other side has taken. When a side says its own level ("一线录入的人" and "管整个团队的人"),
+    each side is voted at its own level, not at the last level word of the whole question."""
     chosen = list(named)
-    for side in parts:
-        ranked = _voted_roles(side, fields, 3, level)
+    own_levels = any(_level_asked(text) for text, _ in parts)
+    for text, side in parts:
+        ranked = _voted_roles(side, fields, 3, _level_asked(text) if own_levels else level)
         pick = next((r for r in ranked if r not in chosen), None)
         if pick:
             chosen.append(pick)

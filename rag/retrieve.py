@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from ingest.chunk import Chunk
 from ingest.index import Index
@@ -68,13 +70,31 @@ def _dense(question: str, index: Index, space: str, allowed: np.ndarray | None) 
 
     Exact, not Chroma's HNSW: the approximate search returns a different tail from one process to the next
     (issue 17), and a scan of the unit vectors is one matrix product (over the allowed rows only)."""
-    query = np.asarray(index.embeddings(space).embed_query(question), dtype=np.float32)
-    query /= max(float(np.linalg.norm(query)), 1e-12)
+    query = query_vector(index.embeddings(space), question)
     vectors = index.unit_vectors[space]
     similarity = (vectors if allowed is None else vectors[allowed]) @ query
     rows = np.arange(len(similarity)) if allowed is None else allowed
     best = _top(similarity, _CANDIDATES)
     return [(index.chunks.ids[rows[i]], float(similarity[i])) for i in best]
+
+
+def query_vector(embeddings: Embeddings, text: str) -> np.ndarray:
+    """The unit vector of a question in one model's space, read-only. Cached: one answer retrieves for the same
+    question several times (its evidence, its asked field, each role of a comparison, the coverage check)."""
+    _MODELS.setdefault(id(embeddings), embeddings)
+    return _query_vector(id(embeddings), text)
+
+
+# Models by id: a langchain Embeddings may be an unhashable pydantic model; kept here, so that no id is reused.
+_MODELS: dict[int, Embeddings] = {}
+
+
+@lru_cache(maxsize=256)
+def _query_vector(model: int, text: str) -> np.ndarray:
+    query = np.asarray(_MODELS[model].embed_query(text), dtype=np.float32)
+    query /= max(float(np.linalg.norm(query)), 1e-12)
+    query.setflags(write=False)
+    return query
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -191,3 +191,19 @@ def test_a_figure_the_article_gives_and_a_choice_between_names_it_uses_are_cover
 def test_which_items_with_content_of_its_own_quotes_the_items_that_say_it(seed_index, catalog):
     result = answer("电商物流会带来哪些环境方面的问题?", seed_index, catalog)
     assert result.intent == "specific" and "能源消耗和环境污染" in result.text.split("\n")[1]
+
+
+def test_a_comparison_on_one_matter_quotes_what_each_role_says_of_it(seed_index, catalog):
+    result = answer("库存专员和仓储主管在盘点上有啥不一样?", seed_index, catalog)
+    assert (result.intent, result.roles) == ("compare", ("库存专员", "仓储主管"))
+    assert "盘点配合:盘点前整理库存" in result.text  # 库存专员's method for stocktakes, not only its first duties
+
+
+def test_a_question_that_names_a_field_reads_that_fields_passages(seed_index, catalog):
+    result = answer("What toll can running the customer support team take on the person?", seed_index, catalog)
+    assert result.roles[0] == "电商客服主管" and "注重员工关怀和心理健康" in result.text  # its 影响分析
+
+
+def test_a_question_about_the_article_reads_all_of_its_own_lines(seed_index, catalog):
+    result = answer("这篇东西适合啥人看?我刚想入行能用上不?", seed_index, catalog)
+    assert result.covered and "入行选岗" in result.text  # the preface says who it is for, past the navigation lines

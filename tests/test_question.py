@@ -34,6 +34,8 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("物流管理总监的工作会带来哪些环境方面的问题?", "specific"),  # 哪些 with content of its own, no field named
         ("物流管理总监的考核有哪些?", "list"),  # 哪些 of a field the question names
         ("物流管理总监在环境方面的考核全部列出来", "list"),  # a whole list asked in so many words
+        ("采购员的考核有多少项?", "list"),  # counts the field's items
+        ("电商客服主管手下的客服一天要回复多少条消息?", "specific"),  # counts messages, not a list's items
     ],
 )
 def test_intent_comes_from_the_question_form(catalog, question, intent):
@@ -66,6 +68,9 @@ def test_a_comparison_of_described_roles_is_split_into_its_sides():
     assert comparison_sides("the one who negotiates and plans purchases vs the one who vets goods: how do they differ?") == [
         "the one who negotiates and plans purchases", "the one who vets goods"
     ]  # fmt: skip  (a side's own "and" does not split it)
+    assert comparison_sides("仓库里一线录入、复核货品的人,和管整个仓库团队排班的人,分工有啥不同?") == [
+        "仓库里一线录入、复核货品的人", "管整个仓库团队排班的人"
+    ]  # fmt: skip  (、 enumerates within a side; a comma before 和 does not end the first side)
 
 
 def test_content_terms_leave_out_role_names_cues_and_function_words(catalog):
