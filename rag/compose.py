@@ -152,7 +152,9 @@ def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Cat
             spans += _whole_fields(index, catalog, [role], q.fields)
             continue
         own = [f for f in COMPARE_FIELDS if any(c.field == f for c in chunks)] or [DESCRIPTION_FIELD]
-        items = [c for name in own for c in [c for c in chunks if c.field == name and c.kind == "item"][:COMPARE_ITEMS]]
+        items: list[Chunk] = []
+        for name in own:
+            items += [c for c in chunks if c.field == name and c.kind == "item"][:COMPARE_ITEMS]
         shown = [(c, c.start, c.end) for c in items]
         if asked:
             own_evidence = retrieve(q.text, index, k=TOP_PASSAGES, roles=[role])

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-
 from ingest.corpus import Skipped
 from ingest.index import Index
 from rag.catalog import Catalog

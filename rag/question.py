@@ -112,7 +112,7 @@ _ARTICLE = re.compile(
 )
 # Asking for a whole list in so many words (全部, 列出, every) … "几条/多少项" counts a list's items when it ends the
 # clause or names one ("考核一共几条", "有几项指标"), and other things when it counts a noun ("一天回复多少条消息")
-_COUNTS_ITEMS = r"(?:几|多少)[条项](?![\u4e00-\u9fff])|(?:几|多少)[条项](?=[呢吗啊呀吧]|指标|考核|职责|任务|目标|方法|手法|内容|工作|要求|kpi)"
+_COUNTS_ITEMS = r"(?:几|多少)[条项](?:(?![\u4e00-\u9fff])|(?=[呢吗啊呀吧]|指标|考核|职责|任务|目标|方法|手法|内容|工作|要求|kpi))"
 _WHOLE_LIST = re.compile(
     rf"全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|{_COUNTS_ITEMS}|"
     r"一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|"
