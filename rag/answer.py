@@ -207,6 +207,9 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
     structural = not signals.topics and (
         (q.named and q.intent in ("list", "compare", "overview"))
         or ((q.intent == "which_roles" or q.about_article) and says_it(q, evidence, index, catalog))
+        # an English question's words cannot be found in a Chinese article's lines; what the article says of
+        # itself (its conclusion, its navigation, whom it is for) is in it by construction
+        or (q.about_article and q.lang != "zh")
     )
     if not evidence or not (structural or is_covered(signals, q.lang)):
         return _refusal(q, _nearest(q, evidence)), []

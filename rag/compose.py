@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ingest.chunk import Chunk, Citation
 from ingest.index import Index
 from ingest.fields import DESCRIPTION_FIELD
-from ingest.parse import sentence_spans
+from ingest.parse import Article, sentence_spans
 from rag.catalog import Catalog
 from rag.coverage import lexical_share
 from rag.question import Intent, Question, comparison_sides, content_terms
@@ -37,6 +37,7 @@ COMPARE_ITEMS = 2  # items per role and field in a comparison
 WHICH_ROLES_MAX = 8
 LIST_AFTER_LABEL = 15  # the most items a list-introducing line brings with it
 _INTRODUCES = re.compile(r"^【[^】]{1,12}】$|^.{1,24}[:：]$")
+_HASHTAG = re.compile(r"#[^#\s]{1,20}#")
 _LISTED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[-•·*]|[一二三四五六七八九十]{1,2}[、.])")
 WHICH_ROLES_LEXICAL = 0.4  # a role is listed when its best passage holds this share of the question's content
 WHICH_ROLES_MARGIN = 0.03  # … or is this close in meaning to the best passage of any role
@@ -213,6 +214,13 @@ def says_it(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog
     )
 
 
+def _is_masthead(sentence: str, article: Article) -> bool:
+    """A line of the page around the article, not of its text: its title, publisher, date, a hashtag (#财经#)."""
+    for name in (article.title, article.publisher, article.date):
+        sentence = sentence.replace(name, "") if name else sentence
+    return len(re.sub(r"[\W\d_]", "", _HASHTAG.sub("", sentence))) < 2
+
+
 def _best_sentence(chunk: Chunk, terms: Sequence[str], index: Index) -> Span:
     spans = sentence_spans(chunk.text, chunk.start)
     scored = [(lexical_share(chunk.text[s - chunk.start : e - chunk.start], terms, index), -n, s, e) for n, (s, e) in enumerate(spans)]
@@ -241,11 +249,14 @@ def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog:
         return []
     terms = content_terms(q.text, catalog)
     top = hits[0].score
+    articles = {a.source: a for a in catalog.articles}
     scored: list[tuple[float, int, int, Span]] = []
     for rank, hit in enumerate(hits):
         bonus = (FIELD_BONUS if hit.chunk.field in q.fields else 0.0) + (0.0 if hit in others else OWN_BONUS)
         for start, end in sentence_spans(hit.chunk.text, hit.chunk.start):
             sentence = hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start]
+            if hit.chunk.source in articles and _is_masthead(sentence, articles[hit.chunk.source]):
+                continue
             overlap = lexical_share(sentence, terms, index) if terms else 0.0
             scored.append((0.5 * hit.score / top + 0.5 * overlap + bonus, rank, start, (hit.chunk, start, end)))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))

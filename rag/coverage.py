@@ -45,7 +45,7 @@ TOPICS_NOT_COVERED: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "学历证书": re.compile(
-        r"学历|本科|硕士|研究生|博士|大专|专科|什么专业|专业要求|专业毕业|系毕业|科班|证书|资格证|执业证|从业证|上岗证|考证|考个\S{0,4}证|什么证|文凭|"
+        r"学历|本科|硕士|研究生|博士|大专|专科|什么专业|专业要求|专业毕业|系毕业|科班|证书|资格证|执业证|从业证|上岗证|考证|考个\S{0,4}证|(?:什么|啥|哪些|哪个)证|文凭|"
         r"法考|司法考试|[A-Za-z]{2,}证|"
         r"\bdegree|diploma|certificat|licen[cs]e|\bmajor\b|bachelor|master'?s",
         re.I,

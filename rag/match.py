@@ -121,9 +121,11 @@ class _Read:
         return np.mean([self.similarity[s] for s in self.spaces], axis=0)
 
     def centred(self, group: str) -> np.ndarray:
-        """The group's clauses × roles, each clause standardised over the roles, averaged over the spaces."""
+        """The group's clauses × roles, each clause centred over the roles and scaled by the group's mean spread
+        (not its own: a clause about as close to every role, such as 想出来看看, says little and should count
+        little, where a clause of its own scale would count as much as 写过品牌故事), averaged over the spaces."""
         weights = [SPACE_WEIGHTS.get(s, 1.0) for s in self.spaces]
-        return np.average([row_z(self.best[s][self.rows[group]]) for s in self.spaces], axis=0, weights=weights)
+        return np.average([_pooled_z(self.best[s][self.rows[group]]) for s in self.spaces], axis=0, weights=weights)
 
 
 def rank_roles(profile: str, index: Index, catalog: Catalog, **options) -> list[RoleMatch]:
@@ -335,6 +337,12 @@ def _wishes(r: int, read: _Read, roles: RoleTable) -> tuple[Evidence, ...]:
             text = read.profile.clauses[rows[i]].text
             found.append(Evidence(text, roles.passages[j], round(float(similarity[j]), 4), group))
     return tuple(found)
+
+
+def _pooled_z(similarity: np.ndarray) -> np.ndarray:
+    """Rows centred over their columns, all divided by the rows' mean standard deviation."""
+    spread = float(similarity.std(axis=1).mean()) if len(similarity) else 0.0
+    return (similarity - similarity.mean(axis=1, keepdims=True)) / (spread if spread > 0 else 1.0)
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ _ZH_CUT = re.compile(
 )
 _EN_CUT = re.compile(r"[;!?\n]+|\.(?:\s+|$)|:\s+|\s+[—–-]\s+|,?\s+\b(?:but|although|though|however|whereas|yet)\b,?\s*", re.IGNORECASE)
 _AVOID = re.compile(
-    r"不[太很怎么大是]*(?:想|喜欢|爱|愿意?|擅长|善于|适应|习惯|希望|感兴趣)|讨厌|受不了|反感|厌倦|害怕|不敢|排斥|抗拒|不要再|别再|再也不"
+    r"不[太很怎么大是]*(?:想|喜欢|爱|愿意?|擅长|善于|适应|习惯|希望|感兴趣)|讨厌|受不了|接受不了|不接受|反感|厌倦|害怕|最怕|不敢|排斥|抗拒|不要再|别再|再也不|(?:别|不要|不想)让我|(?:坐|干|做|待|呆)(?:烦|腻|够)了"
     r"|\b(?:don'?t|do not|doesn'?t|never) (?:want|like|enjoy|wish)|\b(?:hate|dislike|avoid|can'?t stand|tired of|rather not|not (?:good at|keen on|a fan of|interested in))\b",
     re.IGNORECASE,
 )
@@ -46,6 +46,8 @@ _WANT = re.compile(
     r"|\b(?:like|love|enjoy|want|wish|hope|prefer|interested|passion(?:ate)?|keen|looking for|would like|dream|aim)\b",
     re.IGNORECASE,
 )
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def read_profile(text: str, max_chars: int = MAX_PROFILE_CHARS) -> Profile:
 def stance(clause: str) -> Stance:
     if only_seniority(clause):
         return "level"
+    clause = _A_NOT_A.sub(r"\1", clause)  # 会不会被封, 有没有偷偷收集: a question inside the clause, not a lack
     if _AVOID.search(clause):
         return "avoid"
     if _LACK.search(clause):

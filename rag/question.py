@@ -38,7 +38,7 @@ _CAREER = (
 FIELD_CUES: dict[str, re.Pattern[str]] = {
     "职责职能": re.compile(
         r"职责|职能|负责|做什么|干什么|干啥|干嘛|做啥|做哪些|干哪些|管什么|管啥|管哪些|工作内容|日常|主要工作|分工|任务|活儿|"
-        r"哪些活|什么活|干活|"
+        r"哪些活|什么活|干活|(?:干|做)的(?:活|事)|"
         r"\bduties\b|\bduty\b|responsib|what (?:does|do) .* do\b|\btasks?\b|day[- ]to[- ]day|in charge of",
         re.I,
     ),
@@ -48,7 +48,7 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "目标动机": re.compile(
-        r"目标|动机|追求|目的|图什么|图啥|动力|为了什么|为了啥|为的是|最终|\bgoals?\b|motivat|\baims?\b|objective|purpose|strive|"
+        r"目标|动机|追求|目的|图什么|图啥|图的(?:是)?(?:啥|什么)|动力|为了什么|为了啥|为的是|最终|\bgoals?\b|motivat|\baim(?:s|ing)?\b|objective|purpose|strive|"
         r"ultimately|trying to (?:achieve|prevent|avoid)",
         re.I,
     ),
@@ -76,7 +76,7 @@ _COMPARE = re.compile(
     re.I,
 )
 # With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".
-_EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负责|谁干|\beach\b|\bboth\b|relationship|\brespectively\b", re.I)
+_EACH = re.compile(r"各自|各管|各干|各负责|分别|关系|谁管|谁负责|谁干|(?:怎么|咋|如何)分(?![析享])|\beach\b|\bboth\b|relationship|\brespectively\b", re.I)
 _CLAUSE = re.compile(r"[,，;；:：]")
 # Words that put two things side by side by themselves ("A vs B", "A还是B", "A相比B"): they join sides before 和/and do,
 # since a side may hold an "and" of its own ("the one who negotiates and plans vs the one who vets goods").
@@ -87,7 +87,7 @@ _ONE_AND_OTHER = re.compile(
     r"(?:另一个|另一种|另一类|另外一个|一个|后者)(?:是|负责|管|做)?(?P<b>[^,，;；。?？]{2,})"
 )
 # A side that describes a person rather than naming one: "搭推荐模型的人", "the person who vets goods"
-_DESCRIBED_SIDE = re.compile(r"(?:的|的人|的那个|的那位|那个|那位|的岗|人|岗位?)$|^(?:the |a )?(?:person|one|guy|people|team|folks?)\b", re.I)
+_DESCRIBED_SIDE = re.compile(r"(?:的|的人|的那个|的那位|那个|那位|的岗|人|岗位?|老大|一把手|头头|负责人|总监|经理|主管|组长|专员|中层|高管)$|^(?:the |a )?(?:person|one|guy|people|team|folks?)\b", re.I)
 _CONJUNCTION = re.compile(r"[和与跟及]|以及|\band\b|\bor\b", re.I)
 # 、 and / enumerate within a phrase ("录入、复核货品的人"): they join sides only when nothing stronger does
 _ENUMERATION = re.compile(r"[、/]")
@@ -106,10 +106,12 @@ _ONE_ASKED = re.compile(r"哪一?个|哪一?位|哪一种|\bwhich (?:role|positi
 _MANY_ASKED = re.compile(r"哪些|哪几|都有谁|都是谁|\bwhich (?:roles|positions|jobs|people|teams|ones)\b|\ball\b", re.I)
 # The article itself rather than a role: its structure, opening, conclusion, author, navigation.
 _ARTICLE = re.compile(
-    r"文章|本文|这篇|全文|整篇|作者|开头|结尾|结语|导航|章节|\bthe article\b|\bthe author\b|\bconclusion\b|\bintroduction\b|"
-    r"\bthe (?:piece|text|essay)\b|\bchapters?\b",
+    r"文章|本文|这篇|全文|整篇|作者|开头|结尾|结语|导航|章节|\b(?:the|this) (?:article|author|piece|text|essay|post)\b|"
+    r"\bconclusion\b|\bintroduction\b|\bchapters?\b",
     re.I,
 )
+# Who the article is for: a "who" that asks about its readers, not which role does something
+_AUDIENCE = re.compile(r"(?:适合|写给|给)(?:谁|什么人|啥人|哪些人)|\bwho\b[^?.]*\b(?:for|aimed at)\b", re.I)
 # Asking for a whole list in so many words (全部, 列出, every) … "几条/多少项" counts a list's items when it ends the
 # clause or names one ("考核一共几条", "有几项指标"), and other things when it counts a noun ("一天回复多少条消息")
 _COUNTS_ITEMS = r"(?:几|多少)[条项](?:(?![\u4e00-\u9fff])|(?=[呢吗啊呀吧]|指标|考核|职责|任务|目标|方法|手法|内容|工作|要求|kpi))"
@@ -139,13 +141,16 @@ _ANAPHORA = re.compile(
 )
 # How senior the person asked about is, in everyday words; roles' own levels come from their titles.
 _SENIOR = re.compile(r"一把手|老大|总监|负责人|高管|领导|掌舵|最高|\bhead of\b|\bdirector\b|\bchief\b|\bat the (?:very )?top\b|\bcmo\b", re.I)
-_MIDDLE = re.compile(r"经理|主管|组长|\bmanagers?\b|\bsupervisors?\b|\bteam leads?\b", re.I)
+_MIDDLE = re.compile(r"经理|主管|组长|中层|\bmanagers?\b|\bsupervisors?\b|\bteam leads?\b", re.I)
 _JUNIOR = re.compile(
     r"新人|新手|初级|入门|一线|小兵|执行层|基层|助理|实习|应届|\bjunior\b|entry[- ]level|frontline|front-line|\bclerk\b|\bassistant\b",
     re.I,
 )
 _MODES = re.compile(r"直营.*平台|平台.*直营|direct.*(?:platform|marketplace)|(?:platform|marketplace).*direct", re.I)
 LEVEL_PRIOR = 2.0  # a role at the level the question describes gets its votes multiplied by this
+TITLE_PRIOR = 4.0  # … and this too when the question also says the role's line of work (运营一把手, 带客服团队的主管)
+# A role title is a line of work and a rank: 电商运营总监 = 运营 + 总监, 库存管理经理 = 库存(管理) + 经理
+_TITLE_PARTS = re.compile(r"^(?:电商)?(?P<work>.{2,}?)(?:管理)?(?:总监|经理|主管|专员)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 # Words that frame a question without saying what it is about; kept out of the lexical content only.
@@ -206,7 +211,7 @@ def read_question(
     if not roles and history and is_follow_up(text):
         roles = next((tuple(found) for turn in reversed(history) if (found := catalog.mentions(turn))), ())
         follow_up = True
-    fields = fields_asked(text)
+    fields = fields_asked(_without_role_names(text, catalog))  # "performance marketing specialist" asks no KPI
     return Question(
         text=text,
         lang=lang,
@@ -214,7 +219,7 @@ def read_question(
         fields=fields,
         intent=_intent(text, roles, fields, content_terms(text, catalog)),
         named=bool(roles),
-        about_article=not roles and bool(_ARTICLE.search(text)) and not _WHICH_ROLES.search(text),
+        about_article=not roles and bool(_ARTICLE.search(text)) and not (_WHICH_ROLES.search(text) and not _AUDIENCE.search(text)),
         follow_up=follow_up,
         asks_self=bool(_SELF.search(text)),
         notice=notice,
@@ -234,7 +239,7 @@ def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[tuple[str, 
     if intent == "compare" and len(roles) < 2 and parts:
         roles = _side_roles(roles, parts, fields, level)
     if not roles and intent != "which_roles":
-        roles = _voted_roles(evidence, q.fields, 2 if intent == "compare" else 1, level)
+        roles = _voted_roles(evidence, q.fields, 2 if intent == "compare" else 1, level, q.text)
     if intent == "compare" and len(roles) < 2:
         intent = "list" if _LIST.search(q.text) and fields else "specific"
     if not fields and intent == "list" and roles:
@@ -281,16 +286,22 @@ def is_follow_up(text: str) -> bool:
 
 def content_terms(text: str, catalog: Catalog) -> list[str]:
     """The question's own content words: what is left after role names, field cues and framing words."""
-    lowered = text.lower()
-    for alias in sorted(catalog.aliases, key=lambda a: (-len(a), a)):
-        pattern = rf"\b{re.escape(alias)}\b" if alias.isascii() else re.escape(alias)
-        lowered = re.sub(pattern, " ", lowered)
+    lowered = _without_role_names(text, catalog)
     for cue in (*FIELD_CUES.values(), _COMPARE, _WHICH_ROLES, _LIST, _DRAFT, _SPECIFIC):
         lowered = cue.sub(" ", lowered)
     # a lone Chinese character is nearly always a function word (里, 按, 得, 跟); it says nothing of the content
     return list(
         dict.fromkeys(t for t in tokenize(lowered, whole_words=True) if t not in _FRAME and not t.isdigit() and not (len(t) == 1 and _CJK.match(t)))
     )
+
+
+def _without_role_names(text: str, catalog: Catalog) -> str:
+    """The text lower-cased, with every role name and alias in it blanked out."""
+    lowered = text.lower()
+    for alias in sorted(catalog.aliases, key=lambda a: (-len(a), a)):
+        pattern = rf"\b{re.escape(alias)}\b" if alias.isascii() else re.escape(alias)
+        lowered = re.sub(pattern, " ", lowered)
+    return lowered
 
 
 def comparison_sides(text: str) -> list[str]:
@@ -350,19 +361,39 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Seque
 
 def voted_role(q: Question, evidence: Sequence[Hit]) -> tuple[str, ...]:
     """The one role the question's best passages vote for (its level words weighing in), whatever its intent."""
-    return _voted_roles(evidence, q.fields, 1, _level_asked(q.text))
+    return _voted_roles(evidence, q.fields, 1, _level_asked(q.text), q.text)
 
 
-def _voted_roles(evidence: Sequence[Hit], fields: Sequence[str], wanted: int, level: int | None = None) -> tuple[str, ...]:
+def _voted_roles(
+    evidence: Sequence[Hit], fields: Sequence[str], wanted: int, level: int | None = None, text: str = ""
+) -> tuple[str, ...]:
     """The `wanted` roles the best passages vote for, weighted by fused score: the asked fields' passages count
-    double, and roles at the level the question describes (一把手, 新人) count `LEVEL_PRIOR` times."""
+    double, and roles at the level the question describes (一把手, 新人) count `LEVEL_PRIOR` times, `TITLE_PRIOR`
+    more when `text` also says their line of work (a role of the evidence below the voting passages then votes
+    with its best passage)."""
     votes: dict[str, float] = {}
     for hit in evidence[:VOTE_DEPTH]:
         if role := hit.chunk.role_key:
             weight = (2.0 if hit.chunk.field in fields else 1.0) * (LEVEL_PRIOR if role_level(hit.chunk.role or "") == level else 1.0)
             votes[role] = votes.get(role, 0.0) + weight * hit.score
+    for key, score in _titled(evidence, level, text).items():
+        votes[key] = votes.get(key, LEVEL_PRIOR * score) * TITLE_PRIOR
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(name for name, _ in ranked[:wanted])
+
+
+def _titled(evidence: Sequence[Hit], level: int | None, text: str) -> dict[str, float]:
+    """Roles of the evidence whose title the text spells out in parts: its line of work and a word of its level
+    ("运营一把手" → 电商运营总监), each with its best passage's score."""
+    found: dict[str, float] = {}
+    if level is None:
+        return found
+    for hit in evidence:
+        role, key = hit.chunk.role or "", hit.chunk.role_key
+        parts = _TITLE_PARTS.match(role)
+        if key and key not in found and parts and parts["work"] in text and role_level(role) == level:
+            found[key] = hit.score
+    return found
 
 
 def _side_roles(
@@ -374,7 +405,7 @@ def _side_roles(
     chosen = list(named)
     own_levels = any(_level_asked(text) for text, _ in parts)
     for text, side in parts:
-        ranked = _voted_roles(side, fields, 3, _level_asked(text) if own_levels else level)
+        ranked = _voted_roles(side, fields, 3, _level_asked(text) if own_levels else level, text)
         pick = next((r for r in ranked if r not in chosen), None)
         if pick:
             chosen.append(pick)

@@ -32,7 +32,7 @@ _EN_NUMBER = {
     w: n
     for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"])
 }
-_EN_NUM = rf"\d+|{'|'.join(_EN_NUMBER)}|a dozen|dozens of"
+_EN_NUM = rf"\d+(?:\.\d+)?|{'|'.join(_EN_NUMBER)}|a dozen|dozens of"
 _YEARS = re.compile(
     rf"(?P<n>{_NUM})\s*(?P<more>多|几|余|来)?\s*(?:个)?\s*(?P<half>年半|年)(?![级代底初度前龄轻])"
     rf"|(?P<en>{_EN_NUM})\s*\+?\s*(?:years?|yrs?)\b|(?P<decade>\b(?:a|one|over a|more than a) decade)",
@@ -41,11 +41,11 @@ _YEARS = re.compile(
 _STUDY = re.compile(r"大学|本科|硕士|研究生|博士|在校|读书|上学|学了|读了|学制|university|college|bachelor|master|degree|stud(?:y|ied)|school|phd", re.IGNORECASE)
 _GRADUATE = re.compile(
     r"应届|(?<![未没])毕业|刚毕业|马上毕业|即将毕业|还没毕业|在校|在读|实习|大[一二三四]|学生|没有?(?:正式|相关|全职)?(?:的)?(?:工作|上班)经验|没(?:正式)?工作过"
-    r"|fresh(?:\s+|-)?grad|recent(?:ly)? grad|new grad|graduat(?:e|ing)\b|student|intern(?:ship)?\b|no (?:work|job|professional|prior|real) experience|never worked",
+    r"|fresh(?:\s+|-)?grad|recent(?:ly)? grad|new grad|\bgrad\b|graduat(?:e|ing)\b|student|intern(?:ship)?\b|no (?:work|job|professional|prior|real) experience|never worked",
     re.IGNORECASE,
 )
 _CHANGER = re.compile(
-    r"转行|跨行|转型|换行|换个行业|想转|转到|转去|转做|改行|\b(?:career (?:change|changer|switch)|switch(?:ing)? (?:careers|into|to)|mov(?:e|ing) into|transition(?:ing)? (?:into|to))\b",
+    r"转行|跨行|转型|换行|换个行业|想转|转到|转去|转做|改行|(?:想|打算|准备|希望)(?:去|进|进入|转入|入行|加入)电商|\b(?:career (?:change|changer|switch)|(?:get|break|getting|breaking) into (?:e-?commerce|online retail)|new to (?:e-?commerce|online retail)|switch(?:ing)? (?:careers|into|to)|mov(?:e|ing) into|transition(?:ing)? (?:into|to))\b",
     re.IGNORECASE,
 )
 _LEADS = re.compile(

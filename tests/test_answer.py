@@ -61,7 +61,7 @@ def test_english_question_gets_chinese_passages_with_an_english_frame(seed_index
     "question",
     [
         "电商运营总监的年薪一般多少?", "采购员需要什么学历?", "今天上海天气怎么样?", "红烧肉怎么做才好吃?",
-        "营销总监的年终奖一般发几个月?", "电商法务总监手下一般有几个律师?", "做法务专员要先过法考吗?",
+        "营销总监的年终奖一般发几个月?", "电商法务总监手下一般有几个律师?", "做法务专员要先过法考吗?", "做采购员要考啥证?",
     ],  # fmt: skip
 )
 def test_questions_the_article_does_not_cover_are_refused_plainly(seed_index, catalog, question):
@@ -207,3 +207,26 @@ def test_a_question_that_names_a_field_reads_that_fields_passages(seed_index, ca
 def test_a_question_about_the_article_reads_all_of_its_own_lines(seed_index, catalog):
     result = answer("这篇东西适合啥人看?我刚想入行能用上不?", seed_index, catalog)
     assert result.covered and "入行选岗" in result.text  # the preface says who it is for, past the navigation lines
+
+
+def test_a_role_described_by_its_line_of_work_and_level_is_that_role(seed_index, catalog):
+    boss = answer("运营那边的一把手,办促销之前要先走什么流程?", seed_index, catalog)
+    assert boss.roles[0] == "电商运营总监" and boss.citations[0].role == "电商运营总监"
+    duties = answer("带客服团队的那个主管,要干的活全给我列出来", seed_index, catalog)
+    assert (duties.intent, duties.roles, {c.field for c in duties.citations}) == ("list", ("电商客服主管",), {"职责职能"})
+
+
+def test_two_sides_that_end_in_a_title_are_compared(seed_index, catalog):
+    result = answer("法务部的老大和合规部门的一线专员,碰上纠纷怎么分?", seed_index, catalog)
+    assert (result.intent, result.roles[0], len(result.roles)) == ("compare", "电商法务总监", 2)
+
+
+def test_a_field_word_inside_a_role_name_asks_for_no_field(seed_index, catalog):
+    result = answer("draft a jd for a performance marketing specialist", seed_index, catalog)
+    assert (result.intent, result.roles, {c.field for c in result.citations}) == ("list", ("电商推广专员",), {"职责职能"})
+
+
+def test_an_english_question_about_the_article_quotes_its_lines_without_the_page_around_it(seed_index, catalog):
+    result = answer("who is this article written for?", seed_index, catalog)
+    assert result.covered and "运营核心岗(适合运营从业者/求职者)" in result.text
+    assert not {"#财经#", "意昂体育", "2025-08-27 10:11:46"} & {c.quote.strip() for c in result.citations}

@@ -132,6 +132,19 @@ def test_seniority_reads_years_teams_titles_studies_and_trade_changes() -> None:
     assert read_seniority(["带过一个三人小组"]).team == 3
 
 
+def test_seniority_reads_decimal_years_short_degrees_and_entering_ecommerce_from_outside() -> None:
+    cases = ["law grad, 1.5 yrs as contracts assistant at a retail company", "银行柜员干了5年,盯可疑交易。想去电商做风险排查"]
+    assert [(p.seniority.band, p.seniority.cues) for p in map(read_profile, cases)] == [
+        ("entry", ("应届 / 在校 / 尚无工作经验", "1.5 年经验")),
+        ("entry", ()),  # five years at a bank are not five years in e-commerce
+    ]
+
+
+def test_a_question_inside_a_clause_is_no_lack_and_everyday_refusals_are_avoids() -> None:
+    profile = read_profile("知道主播哪些话一说就会不会被封,排查过app有没有偷偷收集信息。别让我上镜,柜台坐烦了")
+    assert [c.stance for c in profile.clauses] == ["fact", "fact", "avoid", "avoid"]
+
+
 def test_graduate_and_veteran_of_one_trade_get_roles_of_their_level(seed_index: Index, catalog: Catalog) -> None:
     assert [(m.role, m.level) for m in rank_roles(GRADUATE, seed_index, catalog, top=2)] == [("采购员", 1), ("库存专员", 1)]
     assert [(m.role, m.level) for m in rank_roles(VETERAN, seed_index, catalog, top=1)] == [("供应链总监", 3)]
