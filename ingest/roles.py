@@ -71,12 +71,14 @@ def _split_colon(text: str) -> tuple[str, str]:
     return head.strip(), tail.strip()
 
 
+_PLATFORM = re.compile(r"平台型|平台电商|平台模式")  # the model, not any platform ("平台稳定与创新的保障")
+
+
 def business_mode(text: str) -> str | None:
     """The business model a heading names: 直营, 平台型, or 通用 (both, or said so)."""
-    if "通用" in text or ("直营" in text and "平台" in text):
+    platform = bool(_PLATFORM.search(text))
+    if "通用" in text or ("直营" in text and (platform or "平台" in text)):
         return "通用"
     if "直营" in text:
         return "直营"
-    if "平台" in text:
-        return "平台型"
-    return None
+    return "平台型" if platform else None

@@ -55,6 +55,10 @@ NEAREST = {
     "zh": "文章中与它最接近的是「{where}」,可以问:「{question}」",
     "en": "The nearest thing the article covers is “{where}”; you could ask: “{question}”",
 }
+NO_SUCH_JOB = {
+    "zh": "文章写的岗位里没有「{title}」。",
+    "en": "None of the article's roles is a “{title}”. ",
+}
 ASKS_SELF = {
     "zh": "这要看你的经历:请到「求职匹配」页写下你的经历、技能和喜好,RoleGuide 会按文章推荐适合你的岗位。",
     "en": "That depends on you: describe your experience, skills and likes in the 求职匹配 (matching) tab and RoleGuide "
@@ -207,12 +211,14 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
     structural = not signals.topics and (
         (q.named and q.intent in ("list", "compare", "overview"))
         or ((q.intent == "which_roles" or q.about_article) and says_it(q, evidence, index, catalog))
+        or (q.intent == "which_roles" and q.business_model is not None)  # the headings state each role's model
         # an English question's words cannot be found in a Chinese article's lines; what the article says of
         # itself (its conclusion, its navigation, whom it is for) is in it by construction
         or (q.about_article and q.lang != "zh")
     )
     if not evidence or not (structural or is_covered(signals, q.lang)):
-        return _refusal(q, _nearest(q, evidence)), []
+        hint = _nearest(q, evidence)
+        return _refusal(q, f"{NO_SUCH_JOB[_lang(q)].format(title=signals.title)}{hint}" if signals.title else hint), []
     made = compose(q, evidence, index, catalog)
     if not made.citations:
         return _refusal(q, _nearest(q, evidence)), []

@@ -180,6 +180,8 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
     Each role is represented by its retrieved passage that holds most of the question's content (an asked
     field breaks ties); in Chinese a role is listed when that passage holds `WHICH_ROLES_LEXICAL` of the
     content, or some of it and the role is close in meaning to the best; in other languages by meaning alone."""
+    if q.business_model:
+        return _roles_of_model(q.business_model, index, catalog)
     terms = content_terms(q.text, catalog)
     lexical = q.lang == "zh" and bool(terms)
     by_role: dict[str, list[tuple[int, Hit]]] = {}
@@ -202,6 +204,15 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
             kept.append((share, similarity, best))
     kept.sort(key=lambda k: (-k[0], -k[1], k[2].chunk.id))
     return [_best_sentence(hit.chunk, terms, index) for _, _, hit in kept[:WHICH_ROLES_MAX]]
+
+
+def _roles_of_model(model: str, index: Index, catalog: Catalog) -> list[Span]:
+    """Every role whose headings give it the business model (直营, 平台型, 通用), by its heading, in article order."""
+    spans: list[Span] = []
+    for key, entry in catalog.entries.items():
+        if entry.section.mode == model:
+            spans += [(c, c.start, c.end) for c in role_chunks(index, catalog, key) if c.kind == "heading"][:1]
+    return spans
 
 
 def says_it(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> bool:

@@ -25,6 +25,7 @@ from ingest.index import Index
 from rag.catalog import Catalog
 from rag.question import Question, content_terms
 from rag.retrieve import Hit, query_vector
+from rag.titles import undescribed_title
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 BEST_PASSAGES = 3
@@ -87,6 +88,7 @@ FIGURE_NOT_GIVEN = "具体数字"
 # neither name, it cannot say which.
 _NAMED_CHOICE = re.compile(r"(?<![A-Za-z])([A-Za-z][A-Za-z0-9+#]{1,})\s*(?:还是|或者|或是|\bor\b)\s*([A-Za-z][A-Za-z0-9+#]{1,})", re.I)
 NAMED_CHOICE = "文中未提的名称"  # a language, a framework or a product: whatever the two names are
+UNDESCRIBED_JOB = "文中没有的岗位"  # a job asked about by a title that is none of the article's roles (rag.titles)
 
 
 # A company the article names in passing (抖音 as a channel) is covered only where the best passages speak of it.
@@ -100,6 +102,7 @@ class CoverageSignals:
     known: float  # share of that weight made of words the article uses at all (1.0 with no terms)
     named: bool  # the question names a role (or the conversation did)
     topics: tuple[str, ...]  # topics the article never covers that the question asks about and the passages lack
+    title: str | None = None  # the job title asked about that the article does not describe (a topic too)
 
     def features(self) -> list[float]:
         return [self.similarity, self.content, self.known, float(self.named)]
@@ -124,8 +127,10 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         topics += (FIGURE_NOT_GIVEN,)
     if q.lang == "zh" and any(a.lower() not in catalog.text and b.lower() not in catalog.text for a, b in _NAMED_CHOICE.findall(q.text)):
         topics += (NAMED_CHOICE,)
+    if title := undescribed_title(q, index, catalog):
+        topics += (UNDESCRIBED_JOB,)
     similarity = _similarity(q, best, index)
-    return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics)
+    return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics, title)
 
 
 def _similarity(q: Question, best: Sequence[Hit], index: Index) -> float:

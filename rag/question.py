@@ -97,7 +97,7 @@ _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bve
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
     rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种)[^,，。?？!！的是要]{{0,4}}?{_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
-    r"谁(?:负责|来|管|要|需要|会|在)|由谁|"
+    r"谁(?:负责|来|管|要|需要|会|在)|由谁|[都还]有谁|都是谁|"
     r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|(?:^|[,.;:?!]\s*|\b(?:know|tell me|wondering|ask)\s+)who (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
     re.I,
 )
@@ -147,6 +147,15 @@ _JUNIOR = re.compile(
     re.I,
 )
 _MODES = re.compile(r"直营.*平台|平台.*直营|direct.*(?:platform|marketplace)|(?:platform|marketplace).*direct", re.I)
+# Which roles belong to a business model ("哪些岗位只有直营电商才有", "roles for marketplace e-commerce only", "两种模式
+# 都适用的"): the article's headings state each role's model, so the answer is the roles whose heading says it.
+_DIRECT = re.compile(r"直营|自营|\bdirect[- ]?(?:sales?|retail|to[- ]consumer)?\b|first[- ]party", re.I)
+_PLATFORM = re.compile(r"平台型|平台电商|平台模式|入驻模式|开放平台|\bmarketplaces?\b|\bplatform(?:[- ]type|[- ]based)?\b", re.I)
+_BOTH_MODELS = re.compile(r"通用|都适用|都能用|两种模式|两种电商|全模式|\bboth\b|\beither\b|\ball (?:models|types)\b|\bany (?:model|type)\b", re.I)
+_BELONGS = re.compile(
+    r"只有|只在|只存在|才有|才设|才会有|特有|专属|独有|仅|适用|通用|属于|\bonly\b|specific to|exclusive|unique to|\bappl(?:y|ies)\b|\bfits?\b|\bbelong|\bexists?\b|\blabel",
+    re.I,
+)
 LEVEL_PRIOR = 2.0  # a role at the level the question describes gets its votes multiplied by this
 TITLE_PRIOR = 4.0  # … and this too when the question also says the role's line of work (运营一把手, 带客服团队的主管)
 # A role title is a line of work and a rank: 电商运营总监 = 运营 + 总监, 库存管理经理 = 库存(管理) + 经理
@@ -186,6 +195,7 @@ class Question:
     asks_self: bool  # "我适合做什么": a matching question, not one for the article
     notice: str | None  # the question was truncated (English, as `ask --json` reports it)
     notice_zh: str | None = None  # the same for the Chinese UI
+    business_model: str | None = None  # a which-roles question about the model itself: 直营 | 平台型 | 通用
 
 
 def read_question(
@@ -212,19 +222,32 @@ def read_question(
         roles = next((tuple(found) for turn in reversed(history) if (found := catalog.mentions(turn))), ())
         follow_up = True
     fields = fields_asked(_without_role_names(text, catalog))  # "performance marketing specialist" asks no KPI
+    intent = _intent(text, roles, fields, content_terms(text, catalog))
     return Question(
         text=text,
         lang=lang,
         roles=roles,
         fields=fields,
-        intent=_intent(text, roles, fields, content_terms(text, catalog)),
+        intent=intent,
         named=bool(roles),
         about_article=not roles and bool(_ARTICLE.search(text)) and not (_WHICH_ROLES.search(text) and not _AUDIENCE.search(text)),
         follow_up=follow_up,
         asks_self=bool(_SELF.search(text)),
         notice=notice,
         notice_zh=notice_zh,
+        business_model=business_model_asked(text) if intent == "which_roles" else None,
     )
+
+
+def business_model_asked(text: str) -> str | None:
+    """The business model a question asks the roles of (直营, 平台型, or 通用 for both), when it asks which roles
+    belong to it ("只有…才有", "适用", "only"), not what the roles do there."""
+    if not _BELONGS.search(text):
+        return None
+    direct, platform = bool(_DIRECT.search(text)), bool(_PLATFORM.search(text))
+    if _BOTH_MODELS.search(text) or (direct and platform):
+        return "通用" if direct or platform or "通用" in text else None
+    return "直营" if direct else "平台型" if platform else None
 
 
 def understand(q: Question, evidence: Sequence[Hit], parts: Sequence[tuple[str, Sequence[Hit]]] = ()) -> Question:

@@ -230,3 +230,35 @@ def test_an_english_question_about_the_article_quotes_its_lines_without_the_page
     result = answer("who is this article written for?", seed_index, catalog)
     assert result.covered and "运营核心岗(适合运营从业者/求职者)" in result.text
     assert not {"#财经#", "意昂体育", "2025-08-27 10:11:46"} & {c.quote.strip() for c in result.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("网店的摄影师每天都忙些什么?", "摄影师"),
+        ("直播间的主播靠什么来考核?", "主播"),
+        ("What does a delivery driver at an online shop do all day?", "delivery driver"),
+        ("how is a graphic designer evaluated in an e-commerce team?", "graphic designer"),
+    ],
+)
+def test_a_job_the_article_does_not_describe_is_refused_by_its_title(seed_index, catalog, question, title):
+    result = answer(question, seed_index, catalog)
+    assert (result.covered, result.citations) == (False, ())
+    assert f"「{title}」" in result.text or f"“{title}”" in result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [("写网站代码的程序员要干哪些活?", "电商技术开发"), ("what does the web developer on the shop team do?", "电商技术开发")],
+)
+def test_an_everyday_title_for_a_role_of_the_article_is_that_role(seed_index, catalog, question, role):
+    result = answer(question, seed_index, catalog)
+    assert result.covered and result.citations[0].role == role
+
+
+def test_the_roles_of_a_business_model_are_every_role_its_headings_give_it(seed_index, catalog):
+    direct = answer("哪些岗位只有自营的电商公司才设?", seed_index, catalog)
+    assert (direct.intent, set(direct.roles)) == ("which_roles", {"库存管理经理", "库存专员", "采销总监", "仓储主管"})
+    assert all(c.quote.startswith(("5.", "7.")) for c in direct.citations)  # each role's heading, which says it
+    both = answer("which roles does the article say fit both direct and marketplace e-commerce?", seed_index, catalog)
+    assert (both.covered, set(both.roles)) == (True, {"产品评审专员", "合规风控专员", "数据合规专员"})

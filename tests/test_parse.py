@@ -99,6 +99,7 @@ def test_headings_without_space_subtitle_or_with_prefix(seed_article):
     )
     assert (by_id["2.4.1"].group, by_id["2.4.1"].mode) == ("平台型电商(开放加盟/入驻模式)专属角色", "平台型")
     assert by_id["7.2.1"].mode == "通用"
+    assert by_id["6.1"].mode is None  # "平台稳定与创新的保障" is the shop's platform, not the business model
     assert by_id["2.1"].chapter == "电商运营核心角色深度解析"
 
 

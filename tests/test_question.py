@@ -36,6 +36,7 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("物流管理总监在环境方面的考核全部列出来", "list"),  # a whole list asked in so many words
         ("采购员的考核有多少项?", "list"),  # counts the field's items
         ("电商客服主管手下的客服一天要回复多少条消息?", "specific"),  # counts messages, not a list's items
+        ("考核里要看毛利率的都有谁?", "which_roles"),  # 都有谁: every one of them
     ],
 )
 def test_intent_comes_from_the_question_form(catalog, question, intent):
@@ -87,3 +88,18 @@ def test_role_levels_follow_the_titles():
 def test_a_question_without_any_letter_or_character_is_empty(catalog, question):
     with pytest.raises(EmptyQuestion):
         read_question(question, catalog)
+
+
+@pytest.mark.parametrize(
+    ("question", "model"),
+    [
+        ("哪些岗位是自营电商才会有的?", "直营"),
+        ("平台型电商特有的岗位有哪几个?", "平台型"),
+        ("Which roles are specific to marketplace e-commerce?", "平台型"),
+        ("直营和平台两种模式都适用的是哪些岗位?", "通用"),
+        ("平台型电商里哪些岗位要对接博主?", None),  # what roles do there, not which roles belong there
+        ("哪些岗位需要和供应商打交道?", None),
+    ],
+)
+def test_a_which_roles_question_may_ask_for_the_roles_of_a_business_model(catalog, question, model):
+    assert read_question(question, catalog).business_model == model
