@@ -4,7 +4,9 @@ A question that names no role of the article but names a job by its title asks a
 none of the roles' names or aliases and is far in meaning from every one of them (USE, across languages), the
 article does not describe the job, however close its passages are to the rest of the question: "摄影师一般怎么
 考核" is not answered by 作品评审专员's KPIs. A title close to a role ("程序员" and 开发工程师, "warehouse clerk" and
-inventory clerk) is that role described, and is left to the vote.
+inventory clerk) is that role described, and is left to the vote. So is a question that describes its person apart
+from any title ("管仓库的人跟快递员…", "the person who runs the warehouse … the driver"): the title there is whom that
+person deals with, and the article may well say how.
 
 A title is recognised by its head, the word that makes a phrase a job: in Chinese a word ending in a job suffix
 (…员, …师, …专员, …经理, …主管, …总监 and the like) that the article never uses; in English a job noun (designer,
@@ -45,12 +47,16 @@ _EN_BEFORE = frozenset(
     "a an the of for at in on to our my your their his her its this that these those who whom what which whose does do "
     "did is are was were be and or with as like about from by into e-commerce ecommerce online shop store".split()
 )
+_DESCRIBED_PERSON = re.compile(
+    r"的人|那个人|那位|那个岗|的岗位?|\b(?:the|a|an) (?:person|people|one|team|folks?|guy|staff)\b (?:who|that|in charge)|\bsomeone (?:who|that)\b",
+    re.I,
+)
 _EN_WORD = re.compile(r"[a-z][a-z'-]*|[^\sa-z]")
 
 
 def undescribed_title(q: Question, index: Index, catalog: Catalog) -> str | None:
     """The job title the question asks about when the article describes no such job, else None."""
-    if q.named or SPACE not in index.stores:
+    if q.named or SPACE not in index.stores or _DESCRIBED_PERSON.search(q.text):
         return None
     titles = _zh_titles(q.text, catalog) if q.lang == "zh" else _en_titles(q.text)
     names = _name_vectors(index, catalog)

@@ -256,6 +256,11 @@ def test_an_everyday_title_for_a_role_of_the_article_is_that_role(seed_index, ca
     assert result.covered and result.citations[0].role == role
 
 
+def test_a_title_beside_a_described_person_is_whom_they_deal_with_not_the_job_asked(seed_index, catalog):
+    result = answer("the person who runs the warehouse: how do they work with the delivery driver?", seed_index, catalog)
+    assert result.covered and "delivery driver" not in result.text
+
+
 def test_the_roles_of_a_business_model_are_every_role_its_headings_give_it(seed_index, catalog):
     direct = answer("哪些岗位只有自营的电商公司才设?", seed_index, catalog)
     assert (direct.intent, set(direct.roles)) == ("which_roles", {"库存管理经理", "库存专员", "采销总监", "仓储主管"})
