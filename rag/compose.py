@@ -119,6 +119,11 @@ def role_chunks(index: Index, catalog: Catalog, role: str) -> list[Chunk]:
     return [c for c in index.role_chunks(role) if c.source == source]
 
 
+def _heading(chunks: Sequence[Chunk]) -> list[Span]:
+    """A role's heading line, the span that opens its part of an answer (none for a role without one)."""
+    return [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+
+
 def _whole_fields(index: Index, catalog: Catalog, roles: Sequence[str], fields: Sequence[str]) -> list[Span]:
     spans: list[Span] = []
     for role in roles:
@@ -133,7 +138,7 @@ def _overviews(index: Index, catalog: Catalog, roles: Sequence[str]) -> list[Spa
     spans: list[Span] = []
     for role in roles:
         chunks = role_chunks(index, catalog, role)
-        spans += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+        spans += _heading(chunks)
         for name in ("职责职能", DESCRIPTION_FIELD, "目标动机"):
             first = next((c for c in chunks if c.field == name and c.kind == "item"), None)
             if first:
@@ -148,7 +153,7 @@ def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Cat
     spans: list[Span] = []
     for role in q.roles[:3]:
         chunks = role_chunks(index, catalog, role)
-        spans += [(c, c.start, c.end) for c in chunks if c.kind == "heading"][:1]
+        spans += _heading(chunks)
         if q.fields:
             spans += _whole_fields(index, catalog, [role], q.fields)
             continue
@@ -211,7 +216,7 @@ def _roles_of_model(model: str, index: Index, catalog: Catalog) -> list[Span]:
     spans: list[Span] = []
     for key, entry in catalog.entries.items():
         if entry.section.mode == model:
-            spans += [(c, c.start, c.end) for c in role_chunks(index, catalog, key) if c.kind == "heading"][:1]
+            spans += _heading(role_chunks(index, catalog, key))
     return spans
 
 

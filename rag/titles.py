@@ -21,6 +21,7 @@ import jieba
 import numpy as np
 
 from ingest.index import Index
+from rag.abilities import unit_rows
 from rag.catalog import Catalog
 from rag.question import Question
 from rag.retrieve import query_vector
@@ -28,9 +29,10 @@ from rag.retrieve import query_vector
 SPACE = "use"  # the cross-lingual space: a title in one language is compared with role names in both
 NEAR_A_ROLE = 0.58  # cosine at which a title is a role's (set on the dev split: 程序员 0.60, 摄影师 0.47, ui designer 0.56)
 
-_ZH_TITLE = re.compile(r"[\u4e00-\u9fff]{0,6}(?:员|师|专员|经理|主管|总监|主任|助理|顾问|编辑|主播)")
-# a title head jieba cuts on its own: the word before it (关务 + 专员) says which job; 那个/这个/的 say nothing
-_ZH_HEAD = re.compile(r"专员|经理|主管|总监|主任|助理|顾问|编辑")
+# title heads jieba cuts on their own: the word before one (关务 + 专员) says which job; 那个/这个/的 say nothing
+_ZH_HEADS = ("专员", "经理", "主管", "总监", "主任", "助理", "顾问", "编辑")
+_ZH_HEAD = re.compile("|".join(_ZH_HEADS))
+_ZH_TITLE = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?:员|师|主播|{'|'.join(_ZH_HEADS)})")
 _ZH_NOT_MODIFIER = re.compile(r".*(?:的|个|位|名)$")
 # people in general, not a job: 员工 and 会员 end in a title suffix too
 _ZH_PEOPLE = frozenset({"员工", "人员", "工作人员", "成员", "职员", "新员工", "老员工", "会员", "店员", "老师", "同事"})
@@ -59,12 +61,13 @@ def undescribed_title(q: Question, index: Index, catalog: Catalog) -> str | None
     if q.named or SPACE not in index.stores or _DESCRIBED_PERSON.search(q.text):
         return None
     titles = _zh_titles(q.text, catalog) if q.lang == "zh" else _en_titles(q.text)
-    names = _name_vectors(index, catalog)
+    if not titles:  # most questions: no model is run, the role names are not embedded
+        return None
+    embeddings, names = index.embeddings(SPACE), _name_vectors(index, catalog)
     for words, joiner in titles:
         variants = [joiner.join(words[i:]) for i in range(len(words))]  # "customs broker", "broker"
         if any(v.lower() in catalog.aliases or v.lower() in catalog.shared for v in variants):
             continue
-        embeddings = index.embeddings(SPACE)
         nearest = max(float((names @ query_vector(embeddings, v)).max()) for v in variants)
         if nearest < NEAR_A_ROLE:
             return variants[0]
@@ -106,6 +109,5 @@ def _name_vectors(index: Index, catalog: Catalog) -> np.ndarray:
     names = tuple(sorted(set(catalog.aliases) | set(catalog.shared)))
     key = (index.build_id, names)
     if key not in _NAMES:
-        vectors = np.asarray(index.embeddings(SPACE).embed_documents(names), dtype=np.float32)
-        _NAMES[key] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        _NAMES[key] = unit_rows(np.asarray(index.embeddings(SPACE).embed_documents(names), dtype=np.float32))
     return _NAMES[key]
