@@ -41,6 +41,7 @@ _HASHTAG = re.compile(r"#[^#\s]{1,20}#")
 _LISTED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[-•·*]|[一二三四五六七八九十]{1,2}[、.])")
 WHICH_ROLES_LEXICAL = 0.4  # a role is listed when its best passage holds this share of the question's content
 WHICH_ROLES_MARGIN = 0.03  # … or is this close in meaning to the best passage of any role
+WHICH_ROLES_RANK_FLOOR = 0.6  # not in Chinese: a role is listed while its best passage fuses to this share of the best (dev)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def _overviews(index: Index, catalog: Catalog, roles: Sequence[str]) -> list[Spa
 def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
     """Each role in turn: its heading, then the asked fields whole, or else what it says of the question's own
     content ("在供应商管理上", "how do their quality checks differ") and its first duties and its goal."""
-    asked = _asked_of_each(q, catalog)
+    asked = _asked_of_each(q, catalog, index)
     spans: list[Span] = []
     for role in q.roles[:3]:
         chunks = role_chunks(index, catalog, role)
@@ -170,25 +171,29 @@ def _comparison(q: Question, evidence: Sequence[Hit], index: Index, catalog: Cat
     return spans
 
 
-def _asked_of_each(q: Question, catalog: Catalog) -> list[str]:
+def _asked_of_each(q: Question, catalog: Catalog, index: Index) -> list[str]:
     """What a comparison compares the roles on: its content words, less those that describe an unnamed side."""
-    terms = content_terms(q.text, catalog)  # role names are not content
+    terms = content_terms(q.text, catalog, index.idf)  # role names are not content
     if q.named:
         return terms
-    sides = comparison_sides(q.text)
-    return [t for t in terms if not any(t in side.lower() for side in sides)]
+    described = {t for side in comparison_sides(q.text) for t in content_terms(side, catalog, index.idf)}
+    return [t for t in terms if t not in described]
 
 
 def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Catalog) -> list[Span]:
     """One passage per role that says what the question asks, the roles that say it most plainly first.
 
     Each role is represented by its retrieved passage that holds most of the question's content (an asked
-    field breaks ties); in Chinese a role is listed when that passage holds `WHICH_ROLES_LEXICAL` of the
-    content, or some of it and the role is close in meaning to the best; in other languages by meaning alone."""
+    field breaks ties); a role is listed when that passage holds `WHICH_ROLES_LEXICAL` of the content, or some
+    of it and the role is close in meaning to the best. A question in another language lists the roles by the rank
+    of their best passages: its words reach the article only as a dictionary's several senses each, so that no
+    share of them measures how plainly a passage says it, while the ranking they join does."""
     if q.business_model:
         return _roles_of_model(q.business_model, index, catalog)
-    terms = content_terms(q.text, catalog)
-    lexical = q.lang == "zh" and bool(terms)
+    terms = content_terms(q.text, catalog, index.idf)
+    if q.lang != "zh":
+        return _roles_by_rank(evidence, terms, index)
+    lexical = bool(terms)
     by_role: dict[str, list[tuple[int, Hit]]] = {}
     for rank, hit in enumerate(evidence):
         if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
@@ -209,6 +214,20 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
             kept.append((share, similarity, best))
     kept.sort(key=lambda k: (-k[0], -k[1], k[2].chunk.id))
     return [_best_sentence(hit.chunk, terms, index) for _, _, hit in kept[:WHICH_ROLES_MAX]]
+
+
+def _roles_by_rank(evidence: Sequence[Hit], terms: Sequence[str], index: Index) -> list[Span]:
+    """Each role's best-ranked passage, in rank order, while its fused score is `WHICH_ROLES_RANK_FLOOR` of the best
+    passage's; shown by its sentence that holds most of the question's content."""
+    best: dict[str, Hit] = {}
+    for hit in evidence:
+        if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
+            best.setdefault(hit.chunk.role_key, hit)
+    if not best:
+        return []
+    top = max(h.score for h in best.values())
+    kept = [h for h in best.values() if h.score >= WHICH_ROLES_RANK_FLOOR * top][:WHICH_ROLES_MAX]
+    return [_best_sentence(hit.chunk, terms, index) for hit in kept]
 
 
 def _roles_of_model(model: str, index: Index, catalog: Catalog) -> list[Span]:
@@ -263,7 +282,7 @@ def _best_sentences(q: Question, evidence: Sequence[Hit], index: Index, catalog:
     hits = own + others
     if not hits:
         return []
-    terms = content_terms(q.text, catalog)
+    terms = content_terms(q.text, catalog, index.idf)
     top = hits[0].score
     articles = {a.source: a for a in catalog.articles}
     scored: list[tuple[float, int, int, Span]] = []

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from ingest.tables import tokenize
 from rag.catalog import Catalog
+from rag.lexicon import article_words, english_words
 
 if TYPE_CHECKING:
     from rag.retrieve import Hit
@@ -39,7 +40,7 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     "职责职能": re.compile(
         r"职责|职能|负责|做什么|干什么|干啥|干嘛|做啥|做哪些|干哪些|管什么|管啥|管哪些|工作内容|日常|主要工作|分工|任务|活儿|"
         r"哪些活|什么活|干活|(?:干|做)的(?:活|事)|"
-        r"\bduties\b|\bduty\b|responsib|what (?:does|do) .* do\b|\btasks?\b|day[- ]to[- ]day|in charge of",
+        r"\bduties\b|\bduty\b|responsib\w*|what (?:does|do) .* do\b|\btasks?\b|day[- ]to[- ]day|in charge of",
         re.I,
     ),
     "KPI 指标": re.compile(
@@ -48,7 +49,7 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "目标动机": re.compile(
-        r"目标|动机|追求|目的|图什么|图啥|图的(?:是)?(?:啥|什么)|动力|为了什么|为了啥|为的是|最终|\bgoals?\b|motivat|\baim(?:s|ing)?\b|objective|purpose|strive|"
+        r"目标|动机|追求|目的|图什么|图啥|图的(?:是)?(?:啥|什么)|动力|为了什么|为了啥|为的是|最终|\bgoals?\b|motivat\w*|\baim(?:s|ing)?\b|objective|purpose|strive|"
         r"ultimately|trying to (?:achieve|prevent|avoid)",
         re.I,
     ),
@@ -56,7 +57,7 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         r"手法|方法|办法|策略|怎么做|如何做|做法|怎么开展|手段|打法|方式|怎么干|怎么搞|如何开展|如何推进|怎么推进|靠什么|几招|招数|妙招|套路|"
         r"技巧|窍门|路子|\bpractices\b|"
         r"\bmethods?\b|\btechniques?\b|"
-        r"approach|strateg|tactic|how (?:do|does) (?:they|he|she|it|a|an|the)\b.*\b(?:work|achieve|get|do|handle)",
+        r"approach|strateg\w*|tactic|how (?:do|does) (?:they|he|she|it|a|an|the)\b.*\b(?:work|achieve|get|do|handle)",
         re.I,
     ),
     "影响分析": re.compile(
@@ -66,13 +67,13 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     # fields other role documents have (a 岗位说明书's 任职资格 and 发展通道); a role without them keeps its own
-    "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif|requirement|\bskills? (?:needed|required)", re.I),
+    "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif\w*|requirement|\bskills? (?:needed|required)", re.I),
     "发展通道": re.compile(rf"发展通道|晋升|升到|升职|职业发展|发展方向|{_CAREER}|career path|promot", re.I),
 }
 
 _COMPARE = re.compile(
     r"区别|不同|差异|差别|差在|差哪|相比|比较|对比|异同|不一样|一样吗|有何不同|哪个更|谁更|相较|区分|分工|"
-    r"\bvs\.?\b|versus|differ|compar|contrast|distinguish",
+    r"\bvs\.?\b|versus|differ\w*|compar\w*|contrast\w*|distinguish\w*",
     re.I,
 )
 # With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".
@@ -307,11 +308,15 @@ def is_follow_up(text: str) -> bool:
     return short or bool(_ANAPHORA.search(text))
 
 
-def content_terms(text: str, catalog: Catalog) -> list[str]:
-    """The question's own content words: what is left after role names, field cues and framing words."""
+def content_terms(text: str, catalog: Catalog, idf: Mapping[str, float] | None = None) -> list[str]:
+    """The question's own content words: what is left after role names, field cues and framing words.
+
+    With the article's `idf`, the English words are given as the article's words for them (`rag.lexicon`)."""
     lowered = _without_role_names(text, catalog)
     for cue in (*FIELD_CUES.values(), _COMPARE, _WHICH_ROLES, _LIST, _DRAFT, _SPECIFIC):
         lowered = cue.sub(" ", lowered)
+    if idf is not None and not _CJK.search(lowered):  # English: by the article's words for its own
+        return [t for t in article_words(english_words(lowered), idf, _FRAME) if t not in _FRAME and not t.isdigit()]
     # a lone Chinese character is nearly always a function word (里, 按, 得, 跟); it says nothing of the content
     return list(
         dict.fromkeys(t for t in tokenize(lowered, whole_words=True) if t not in _FRAME and not t.isdigit() and not (len(t) == 1 and _CJK.match(t)))

@@ -12,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 from ingest.chunk import Chunk
 from ingest.index import Index
 from ingest.tables import tokenize
+from rag.lexicon import article_words, english_words
 from rag.question import detect_lang
 
 _CANDIDATES = 30
@@ -22,7 +23,7 @@ class Hit:
     chunk: Chunk
     score: float  # fused reciprocal-rank score
     similarity: float  # cosine similarity in the first dense space (0 when dense search missed it)
-    lexical: float  # BM25 score (0 for questions without Chinese)
+    lexical: float  # BM25 score (of the article's words for them, for a question not in Chinese: rag.lexicon)
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -54,7 +55,7 @@ def retrieve(
         rankings.append([cid for cid, _ in ranked])
         if n == 0:
             similarity = dict(ranked)
-    lexical = _bm25(question, index, allowed) if lang == "zh" else None
+    lexical = _bm25(question, index, allowed, lang)
     if lexical is not None:
         rankings.append(_best_lexical(index, lexical))
     bm25 = (lambda cid: float(lexical[index.chunks.row(cid)])) if lexical is not None else (lambda cid: 0.0)
@@ -107,10 +108,11 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return kept[np.lexsort((kept, -scores[kept]))][:n]
 
 
-def _bm25(question: str, index: Index, allowed: np.ndarray | None) -> np.ndarray | None:
+def _bm25(question: str, index: Index, allowed: np.ndarray | None, lang: str) -> np.ndarray | None:
     """BM25 scores of the question's tokens for every row, the rows not allowed at 0; None when no allowed
-    chunk holds any of them (or the question has none)."""
-    tokens = tokenize(question)
+    chunk holds any of them (or the question has none). A question not in Chinese is scored by the article's
+    words for its own."""
+    tokens = tokenize(question) if lang == "zh" else [t for t in article_words(english_words(question), index.idf) if t in index.idf]
     if not tokens:
         return None
     scores = index.bm25_scores(tokens)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ingest.tables import tokenize
+from rag.lexicon import article_words, english_words
 from rag.question import detect_lang
 from rag.retrieve import Hit, retrieve, rrf
 
@@ -77,7 +78,8 @@ def _scanned(question: str, index, k: int, roles=None, fields=None) -> list[Hit]
         rankings.append([cid for cid, _ in ranked])
         similarity = similarity or dict(ranked)
     lexical = {}
-    if detect_lang(question) == "zh" and (tokens := tokenize(question)):
+    english = [t for t in article_words(english_words(question), index.idf) if t in index.idf]  # rag.lexicon
+    if tokens := (tokenize(question) if detect_lang(question) == "zh" else english):
         scores = index.bm25_scores(tokens)
         lexical = {chunks[i].id: float(scores[i]) for i in allowed if scores[i] > 0}
     if lexical:
