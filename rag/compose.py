@@ -191,13 +191,13 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
     if q.business_model:
         return _roles_of_model(q.business_model, index, catalog)
     terms = content_terms(q.text, catalog, index.idf)
-    if q.lang != "zh":
-        return _roles_by_rank(evidence, terms, index)
-    lexical = bool(terms)
     by_role: dict[str, list[tuple[int, Hit]]] = {}
     for rank, hit in enumerate(evidence):
         if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
             by_role.setdefault(hit.chunk.role_key, []).append((rank, hit))
+    if q.lang != "zh":
+        return _roles_by_rank([hits[0][1] for hits in by_role.values()], terms, index)
+    lexical = bool(terms)
     if lexical:  # a role's passage that says it in the question's words counts even when retrieval ranked it low
         for chunk in index.containing(terms):
             if chunk.role_key and chunk.kind not in ("heading", "lead") and lexical_share(chunk.text, terms, index) >= WHICH_ROLES_LEXICAL:
@@ -216,17 +216,11 @@ def _which_roles(q: Question, evidence: Sequence[Hit], index: Index, catalog: Ca
     return [_best_sentence(hit.chunk, terms, index) for _, _, hit in kept[:WHICH_ROLES_MAX]]
 
 
-def _roles_by_rank(evidence: Sequence[Hit], terms: Sequence[str], index: Index) -> list[Span]:
-    """Each role's best-ranked passage, in rank order, while its fused score is `WHICH_ROLES_RANK_FLOOR` of the best
-    passage's; shown by its sentence that holds most of the question's content."""
-    best: dict[str, Hit] = {}
-    for hit in evidence:
-        if hit.chunk.role_key and hit.chunk.kind not in ("heading", "lead"):
-            best.setdefault(hit.chunk.role_key, hit)
-    if not best:
-        return []
-    top = max(h.score for h in best.values())
-    kept = [h for h in best.values() if h.score >= WHICH_ROLES_RANK_FLOOR * top][:WHICH_ROLES_MAX]
+def _roles_by_rank(best: Sequence[Hit], terms: Sequence[str], index: Index) -> list[Span]:
+    """Each role's best-ranked passage (`best`, in rank order) while its fused score is `WHICH_ROLES_RANK_FLOOR` of
+    the best one's, shown by its sentence that holds most of the question's content."""
+    top = max((h.score for h in best), default=0.0)
+    kept = [h for h in best if h.score >= WHICH_ROLES_RANK_FLOOR * top][:WHICH_ROLES_MAX]
     return [_best_sentence(hit.chunk, terms, index) for hit in kept]
 
 

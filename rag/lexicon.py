@@ -19,6 +19,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
+from ingest.tables import STOPWORDS
+
 MAX_GLOSS_WORDS = 3  # a gloss longer than this is a definition, not a translation
 TRANSLATIONS = 2  # article words kept for one English word (one loses 客户 or 用户 for "customer"; set on dev)
 
@@ -30,12 +32,13 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'/+-]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _COMPOUND = re.compile(r"[-/]")
 _POSSESSIVE = re.compile(r"'s?$")
-# English function words: never looked up alone (a gloss of several words may hold them: "show up", "log in")
-FUNCTION_WORDS = frozenset(
-    "a an the of to in on at by for from with without into onto about over under after before between through "
-    "and or but nor so if then than as that this these those there here it its it's they them their theirs "
-    "he him his she her hers we us our ours you your yours i me my mine who whom whose which what when where why how "
-    "is are was were be been being am do does did doing done have has had having get gets got getting give gives "
+# English function words: never looked up alone (a gloss of several words may hold them: "show up", "log in");
+# the search tokenizer's stopwords and more
+FUNCTION_WORDS = STOPWORDS | frozenset(
+    "from without into onto about over under after before between through "
+    "but nor so if then than these those there here it's they them their theirs "
+    "he him his she her hers we us our ours you your yours i me my mine whom whose when where why "
+    "was were been being am doing done have has had having get gets got getting give gives "
     "can could will would shall should may might must also just only very really more most much many some any "
     "all each every both either neither no not none own same such other others another up down out off again "
     "s t don't dont isn't aren't pls please thanks ok "
@@ -120,7 +123,7 @@ def _forms(word: str) -> tuple[str, str, str]:
     return word, singular, stem
 
 
-def gloss_key(gloss: str) -> list[str]:
+def _gloss_key(gloss: str) -> list[str]:
     """A gloss as the words it is looked up by: lower-cased, asides and articles out, each word singular."""
     return [_forms(w)[1] for w in _WORD.findall(_ASIDE.sub(" ", gloss.lower()))]
 
@@ -151,7 +154,7 @@ def _glosses(vocabulary: frozenset[str]) -> dict[str, tuple[tuple[str, int], ...
             senses = [sense for sense in entry[2].split("/") if not _NOT_A_SENSE.match(sense)]
             for position, sense in enumerate(senses):
                 for part in re.split(r"[;,]", sense):
-                    key = gloss_key(part)
+                    key = _gloss_key(part)
                     if 1 <= len(key) <= MAX_GLOSS_WORDS:
                         table.setdefault(" ".join(key), {}).setdefault(entry[1], position)
     return {key: tuple(words.items()) for key, words in table.items()}
