@@ -201,6 +201,13 @@ class Index:
         inside = np.flatnonzero((self._starts[rows] <= start) & (end <= self._ends[rows]))
         return self.chunks.at(int(rows[inside[0]])) if len(inside) else None
 
+    def roles_span(self, source: str) -> tuple[int, int] | None:
+        """Where `source`'s roles begin and end (the start of its first role chunk, the end of its last): what lies
+        before is its opening, what lies after its end. None for a document without roles."""
+        rows = self._source_rows.get(source, _NO_ROWS)
+        rows = rows[[bool(self.chunks.columns["role_key"][r]) for r in rows]]
+        return (int(self._starts[rows].min()), int(self._ends[rows].max())) if len(rows) else None
+
     def containing(self, terms: Iterable[str]) -> list[Chunk]:
         """The chunks whose lower-cased text holds any of the terms, in corpus order."""
         text, offsets = self._lowered_texts

@@ -190,11 +190,24 @@ def scope_question(
     evidence = retrieve(q.text, index, k=EVIDENCE, roles=q.roles or None)
     q = one_document_each(q, evidence, catalog)
     if q.about_article:
-        evidence = [h for h in evidence if h.chunk.role is None] or evidence
+        evidence = _in_part([h for h in evidence if h.chunk.role is None] or evidence, q.article_part, index)
     sides = comparison_sides(q.text) if q.intent == "compare" and len(q.roles) < 2 else []
     sides = [side for side in sides if not catalog.mentions(side)]  # a side that names its role is that role
     parts = [(side, retrieve(side, index, k=VOTE_DEPTH)) for side in sides]
     return understand(q, evidence, parts), evidence
+
+
+def _in_part(evidence: list[Hit], part: str | None, index: Index) -> list[Hit]:
+    """The evidence from the part of its document the question names: before the roles (opening), after them (end)."""
+    if part is None:
+        return evidence
+    spans = {h.chunk.source: index.roles_span(h.chunk.source) for h in evidence}
+
+    def inside(h: Hit) -> bool:
+        span = spans[h.chunk.source]
+        return span is not None and (h.chunk.end <= span[0] if part == "opening" else h.chunk.start >= span[1])
+
+    return [h for h in evidence if inside(h)] or evidence
 
 
 def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -> tuple[Answer, list[Citation]]:
@@ -213,8 +226,9 @@ def _extract(q: Question, evidence: list[Hit], index: Index, catalog: Catalog) -
         or ((q.intent == "which_roles" or q.about_article) and says_it(q, evidence, index, catalog))
         or (q.intent == "which_roles" and q.business_model is not None)  # the headings state each role's model
         # an English question's words cannot be found in a Chinese article's lines; what the article says of
-        # itself (its conclusion, its navigation, whom it is for) is in it by construction
-        or (q.about_article and q.lang != "zh")
+        # itself (its conclusion, its navigation, whom it is for) is in it by construction, and so is what the part of
+        # it a question names (开头, 结尾) says
+        or (q.about_article and (q.lang != "zh" or q.article_part is not None))
     )
     if not evidence or not (structural or is_covered(signals, q.lang)):
         hint = _nearest(q, evidence)

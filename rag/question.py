@@ -108,9 +108,12 @@ _MANY_ASKED = re.compile(r"哪些|哪几|都有谁|都是谁|\bwhich (?:roles|po
 # The article itself rather than a role: its structure, opening, conclusion, author, navigation.
 _ARTICLE = re.compile(
     r"文章|本文|这篇|全文|整篇|作者|开头|结尾|结语|导航|章节|\b(?:the|this) (?:article|author|piece|text|essay|post)\b|"
-    r"\bconclusion\b|\bintroduction\b|\bchapters?\b",
+    r"\bconclusion\b|\bintroduction\b|\bchapters?\b|\bopening (?:part|section|overview|lines?|paragraphs?)\b",
     re.I,
 )
+# The part of the article a question points to: its opening (the lines before the first role) or its end (after the last)
+_OPENING = re.compile(r"开头|开篇|前言|引言|导语|导读|开宗明义|\b(?:opening|intro(?:duction)?|beginning|at the start)\b", re.I)
+_ENDING = re.compile(r"结尾|结语|结论|最后|末尾|收尾|总结|\b(?:conclusion|concluding|ending|at the end|closing|sums? up)\b", re.I)
 # Who the article is for: a "who" that asks about its readers, not which role does something
 _AUDIENCE = re.compile(r"(?:适合|写给|给)(?:谁|什么人|啥人|哪些人)|\bwho\b[^?.]*\b(?:for|aimed at)\b", re.I)
 # Asking for a whole list in so many words (全部, 列出, every) … "几条/多少项" counts a list's items when it ends the
@@ -197,6 +200,14 @@ class Question:
     notice: str | None  # the question was truncated (English, as `ask --json` reports it)
     notice_zh: str | None = None  # the same for the Chinese UI
     business_model: str | None = None  # a which-roles question about the model itself: 直营 | 平台型 | 通用
+
+    @property
+    def article_part(self) -> Literal["opening", "ending"] | None:
+        """The part of the article an article question points to (开头, the conclusion), when it names one."""
+        if not self.about_article:
+            return None
+        opening, ending = bool(_OPENING.search(self.text)), bool(_ENDING.search(self.text))
+        return "opening" if opening and not ending else "ending" if ending and not opening else None
 
 
 def read_question(

@@ -276,3 +276,21 @@ def test_the_roles_of_a_business_model_are_every_role_its_headings_give_it(seed_
     assert all(c.quote.startswith(("5.", "7.")) for c in direct.citations)  # each role's heading, which says it
     both = answer("which roles does the article say fit both direct and marketplace e-commerce?", seed_index, catalog)
     assert (both.covered, set(both.roles)) == (True, {"产品评审专员", "合规风控专员", "数据合规专员"})
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("作者在最后怎么看电商这个行业的前景?", "ending"),
+        ("文章结尾对电商的评价是啥", "ending"),
+        ("What does the opening part of the article say about jobs?", "opening"),
+    ],
+)
+def test_a_question_about_a_part_of_the_article_is_answered_from_that_part(seed_index, catalog, question, part):
+    result = answer(question, seed_index, catalog)
+    first_role, last_role = seed_index.roles_span(result.citations[0].source)
+    assert result.covered and result.roles == ()
+    if part == "ending":
+        assert all(c.start >= last_role for c in result.citations)
+    else:
+        assert all(c.end <= first_role for c in result.citations)
