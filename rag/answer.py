@@ -201,7 +201,7 @@ def _in_part(evidence: list[Hit], part: str | None, index: Index) -> list[Hit]:
     """The evidence from the part of its document the question names: before the roles (opening), after them (end)."""
     if part is None:
         return evidence
-    spans = {h.chunk.source: index.roles_span(h.chunk.source) for h in evidence}
+    spans = {source: index.roles_span(source) for source in {h.chunk.source for h in evidence}}
 
     def inside(h: Hit) -> bool:
         span = spans[h.chunk.source]
