@@ -5,6 +5,8 @@ hold what it asks about (the share of its content-term weight, by the article's 
 passages contain). It is not, whatever the similarity, when it asks about a topic a role article never
 treats — pay, working hours, education and certificates, location, headcount, interviews, named companies —
 and the best passages do not speak of that topic either (HR's 薪酬福利管理 duty is about pay and is covered).
+Nor when it asks for a figure that no retrieved passage gives of the kind asked: a count of what it counts, a
+time, a frequency or a share ("一天审多少条" is not answered by 短视频≤2小时).
 
 The signals are combined by a logistic model fitted on the dev split of `evals/` (`python -m evals
 --calibrate`), one per language, its weights and threshold kept in `rag/calibration.json`.
@@ -23,6 +25,7 @@ from pathlib import Path
 from ingest.corpus import Skipped
 from ingest.index import Index
 from rag.catalog import Catalog
+from rag.lexicon import FUNCTION_WORDS, article_words
 from rag.question import Question, content_terms
 from rag.retrieve import Hit, query_vector
 from rag.titles import undescribed_title
@@ -83,6 +86,36 @@ _ASKS_FIGURE = re.compile(
     re.I,
 )
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:个|次|天|周|月|年|小时|分钟|项|家|条|人|步|级|倍|成)|每(?:天|日|周|月|季度|年)|半年")
+# Nor is it answered by a figure of another kind: "一天得审多少条" is not answered by 短视频≤2小时, "多久更新一次" not by
+# 35%. Each kind of figure a question can ask for, with the figures that give it.
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)"
+_TIME_UNIT = r"(?:个)?(?:小时|天|日|工作日|周|星期|月|年|分钟|秒|季度)"
+_FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (  # a time: how long, how soon, within what time
+        re.compile(
+            rf"多久|多长时间|多快|(?:几|多少){_TIME_UNIT}|how (?:long|fast|soon|quickly)\b|within what time|"
+            r"how many (?:hours|days|weeks|months|years|minutes)\b",
+            re.I,
+        ),
+        re.compile(rf"{_NUMERAL}\s*{_TIME_UNIT}|每(?:天|日|周|月|季度|年)|Q\d|季度|半年", re.I),
+    ),
+    (  # a frequency
+        re.compile(r"频率|几次|多少次|how (?:often|frequently)\b|how many times\b", re.I),
+        re.compile(rf"{_NUMERAL}\s*次|每(?:天|日|周|月|季度|年)|定期"),
+    ),
+    (  # a share
+        re.compile(r"百分之几|比例|占比|几成|百分比|多少%|what (?:percent|percentage|share|ratio|proportion)\b", re.I),
+        re.compile(r"\d\s*%|百分之|[一二三四五六七八九]成"),
+    ),
+)
+# a count of things by their measure word (几家, 多少条): given by a numeral with the same measure word (3家以上)
+_ASKS_COUNT = re.compile(r"(?:几|多少)(?:个)?([家条场款篇单件本张项])")
+# an English count of a noun ("how many suppliers"): given by a figure beside one of the article's words for it
+_ASKS_COUNT_EN = re.compile(r"\bhow many (?:[a-z/-]+ ){0,2}?([a-z/-]+s)\b", re.I)
+# (3家以上供应商, or after the noun with its measure word: 商家数≥100家)
+_MEASURE = "[个家名位条款件篇场项单本张]"
+_BESIDE = r"[^,，。;；:：]{0,8}"
+_NOT_COUNTED = frozenset("hours days weeks months years minutes seconds times".split()) | FUNCTION_WORDS  # a time; a verb
 FIGURE_NOT_GIVEN = "具体数字"
 # A Chinese question's choice between two things named in Latin letters ("学Python还是Java"): when the article uses
 # neither name, it cannot say which.
@@ -123,7 +156,8 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         for name, cue in TOPICS_NOT_COVERED.items()
         if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
     )
-    if _ASKS_FIGURE.search(q.text) and not _FIGURE.search(retrieved):
+    # a list's count is the length of the list it asks for (KPI一共几条?全部列出来), a figure it need not find
+    if q.intent not in ("list", "which_roles") and _figure_not_given(q.text, retrieved, index):
         topics += (FIGURE_NOT_GIVEN,)
     if q.lang == "zh" and any(a.lower() not in catalog.text and b.lower() not in catalog.text for a, b in _NAMED_CHOICE.findall(q.text)):
         topics += (NAMED_CHOICE,)
@@ -131,6 +165,20 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         topics += (UNDESCRIBED_JOB,)
     similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics, title)
+
+
+def _figure_not_given(question: str, retrieved: str, index: Index) -> bool:
+    """Whether the question asks for a figure that no retrieved passage gives (of any kind, or of the kind asked)."""
+    if not _ASKS_FIGURE.search(question):
+        return False
+    wanted = [given for asked, given in _FIGURE_KINDS if asked.search(question)]
+    wanted += [re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:个)?{m.group(1)}") for m in _ASKS_COUNT.finditer(question)]
+    for counted in {m.group(1).lower() for m in _ASKS_COUNT_EN.finditer(question)} - _NOT_COUNTED:
+        words = "|".join(re.escape(w) for w in article_words([counted], index.idf) if w in index.idf)
+        if not words:
+            return True  # the article has no word for what is counted, so it gives no count of it
+        wanted.append(re.compile(rf"\d{_MEASURE}?(?:以上|以内|余|多)?(?:{words})|(?:{words}){_BESIDE}\d\s*{_MEASURE}", re.I))
+    return not _FIGURE.search(retrieved) or any(not given.search(retrieved) for given in wanted)
 
 
 def _similarity(q: Question, best: Sequence[Hit], index: Index) -> float:

@@ -188,6 +188,32 @@ def test_a_figure_the_article_gives_and_a_choice_between_names_it_uses_are_cover
     assert answer("电商运营总监更看重ROI还是GMV?", seed_index, catalog).covered  # the article uses ROI
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "作品评审专员一个班要看完多少条视频?",  # a count of 条: the role's figures are times (短视频≤2小时)
+        "库存专员盘点时抽检比例一般定多少?",  # a share
+        "How many merchants does a merchant operations manager look after?",  # its figures count times, not merchants
+    ],
+)
+def test_a_figure_of_another_kind_than_the_one_asked_is_not_an_answer(seed_index, catalog, question):
+    result = answer(question, seed_index, catalog)
+    assert (result.covered, result.citations) == (False, ())
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("采购经理挑供应商时至少要比较几家的报价?", "对比3家以上供应商报价"),
+        ("How many suppliers' quotes should the purchasing manager compare at least?", "对比3家以上供应商报价"),
+        ("库存专员发现库存对不上,最晚多长时间内得报上去?", "24小时内上报"),
+    ],
+)
+def test_a_figure_of_the_kind_asked_is_answered(seed_index, catalog, question, figure):
+    result = answer(question, seed_index, catalog)
+    assert result.covered and figure in result.text
+
+
 def test_which_items_with_content_of_its_own_quotes_the_items_that_say_it(seed_index, catalog):
     result = answer("电商物流会带来哪些环境方面的问题?", seed_index, catalog)
     assert result.intent == "specific" and "能源消耗和环境污染" in result.text.split("\n")[1]
