@@ -103,7 +103,11 @@ _WHICH_ROLES = re.compile(
     re.I,
 )
 # The singular and the plural of "which role": one role to name, or every role the article says it of.
-_ONE_ASKED = re.compile(r"哪一?个|哪一?位|哪一种|\bwhich (?:role|position|job|person|team|one)\b", re.I)
+# A described person (那个…的人, the person who…) is one role too, whatever word asks for it (是什么岗, who is).
+_ONE_ASKED = re.compile(
+    r"哪一?个|哪一?位|哪一种|那个|那位|这个人|这位|\bwhich (?:role|position|job|person|team|one)\b|\bwho is\b|\bthe (?:person|one|guy)\b",
+    re.I,
+)
 _MANY_ASKED = re.compile(r"哪些|哪几|都有谁|都是谁|\bwhich (?:roles|positions|jobs|people|teams|ones)\b|\ball\b", re.I)
 # The article itself rather than a role: its structure, opening, conclusion, author, navigation.
 _ARTICLE = re.compile(
@@ -144,7 +148,9 @@ _ANAPHORA = re.compile(
     re.I,
 )
 # How senior the person asked about is, in everyday words; roles' own levels come from their titles.
-_SENIOR = re.compile(r"一把手|老大|总监|负责人|高管|领导|掌舵|最高|\bhead of\b|\bdirector\b|\bchief\b|\bat the (?:very )?top\b|\bcmo\b", re.I)
+# the head of a line of work (采购那边的头头, the boss of legal): its top role, whatever that role's rank
+_HEAD_OF = r"一把手|老大|头儿|头头|负责人|领导|掌舵|最高|\bhead\b|\bboss\b|\bat the (?:very )?top\b"
+_SENIOR = re.compile(rf"{_HEAD_OF}|总监|高管|\bdirector\b|\bchief\b|\bcmo\b", re.I)
 _MIDDLE = re.compile(r"经理|主管|组长|中层|\bmanagers?\b|\bsupervisors?\b|\bteam leads?\b", re.I)
 _JUNIOR = re.compile(
     r"新人|新手|初级|入门|一线|小兵|执行层|基层|助理|实习|应届|\bjunior\b|entry[- ]level|frontline|front-line|\bclerk\b|\bassistant\b",
@@ -170,7 +176,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 _FRAME = frozenset(
     "岗位 角色 职位 电商 工作 人员 公司 企业 需要 主要 具体 介绍 说说 讲讲 一下 文章 这个 那个 区别 不同 相比 比较 "
     "异同 分别 各自 哪个 哪些 谁 全部 所有 列出 一下 帮 我 你 写 起草 一份 平时 日常 一般 通常 到底 究竟 呢 吗 啥 "
-    "怎么样 咋样 怎样 如何 为什么 为啥 什么 今天 明天 昨天 现在 最近 "
+    "怎么样 咋样 怎样 如何 为什么 为啥 什么 今天 明天 昨天 现在 最近 那边 这边 那位 这位 "
     "job role roles position article company e-commerce ecommerce please tell me about list all every".split()
 )
 
@@ -324,7 +330,8 @@ def content_terms(text: str, catalog: Catalog, idf: Mapping[str, float] | None =
 
     With the article's `idf`, the English words are given as the article's words for them (`rag.lexicon`)."""
     lowered = _without_role_names(text, catalog)
-    for cue in (*FIELD_CUES.values(), _COMPARE, _WHICH_ROLES, _LIST, _DRAFT, _SPECIFIC):
+    # the rank of the person asked about (老大, 头儿, 主管, head) says whom it is about, as a role name does, not what
+    for cue in (*FIELD_CUES.values(), _COMPARE, _WHICH_ROLES, _LIST, _DRAFT, _SPECIFIC, _SENIOR, _MIDDLE):
         lowered = cue.sub(" ", lowered)
     if idf is not None and not _CJK.search(lowered):  # English: by the article's words for its own
         return [t for t in article_words(english_words(lowered), idf, _FRAME) if t not in _FRAME and not t.isdigit()]
@@ -423,16 +430,19 @@ def _voted_roles(
 
 def _titled(evidence: Sequence[Hit], level: int | None, text: str) -> dict[str, float]:
     """Roles of the evidence whose title the text spells out in parts: its line of work and a word of its level
-    ("运营一把手" → 电商运营总监), each with its best passage's score."""
-    found: dict[str, float] = {}
+    ("运营一把手" → 电商运营总监), each with its best passage's score. The head of a line of work is its top role
+    ("采购那边的头头" → 采购经理, the article having no 采购总监)."""
     if level is None:
-        return found
+        return {}
+    lines: dict[str, tuple[int | None, float]] = {}
     for hit in evidence:
         role, key = hit.chunk.role or "", hit.chunk.role_key
         parts = _TITLE_PARTS.match(role)
-        if key and key not in found and parts and parts["work"] in text and role_level(role) == level:
-            found[key] = hit.score
-    return found
+        if key and key not in lines and parts and parts["work"] in text:
+            lines[key] = (role_level(role), hit.score)
+    if level == 3 and re.search(_HEAD_OF, text, re.I):
+        level = max((rank for rank, _ in lines.values() if rank), default=level)
+    return {key: score for key, (rank, score) in lines.items() if rank == level}
 
 
 def _side_roles(

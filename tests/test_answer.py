@@ -127,6 +127,23 @@ def test_which_roles_lists_each_role_with_the_sentence_that_says_it(seed_index, 
     assert all("供应商" in c.quote for c in result.citations)
 
 
+def test_a_described_person_asked_who_they_are_is_one_role(seed_index, catalog):
+    result = answer("Who is the person that tunes what the marketplace's home page recommends to each shopper?", seed_index, catalog)
+    assert (result.intent, result.roles) == ("specific", ("算法推荐工程师",))
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("采购那边的头头主要干啥?", "采购经理"),  # the article's top 采购 role: it has no 采购总监
+        ("the boss of the legal department: what are they measured on?", "电商法务总监"),
+    ],
+)
+def test_the_head_of_a_line_of_work_is_its_top_role(seed_index, catalog, question, role):
+    result = answer(question, seed_index, catalog)
+    assert result.covered and result.roles[0] == role
+
+
 def test_a_refusal_points_to_what_the_article_covers_nearest(seed_index, catalog):
     result = answer("采购员工资多少?", seed_index, catalog)
     assert (result.covered, result.citations) == (False, ())
