@@ -44,8 +44,8 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "KPI 指标": re.compile(
-        r"kpi|考核|指标|绩效|衡量|考评|评估|评价标准|达标|业绩|\bmetrics?\b|measured|\bperformance\b|evaluated|assess|"
-        r"\btargets?\b",
+        r"kpi|考核|指标|绩效|衡量|考评|评估|评价标准|达标|业绩|\bmetrics?\b|measured|\bperformance\b|evaluat\w*|assess|"
+        r"\btargets?\b|\bjudged?\b|\b(?:rated|graded|scored|appraised)\b|\bscorecard|doing a good job",
         re.I,
     ),
     "目标动机": re.compile(
@@ -62,7 +62,7 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     ),
     "影响分析": re.compile(
         r"影响|对社会|对自身|职业发展|发展方向|晋升|升到|升职|前景|前途|成长|出路|意义|贡献|压力|负面|弊端|坏处|好处|\bimpact|career|"
-        rf"{_CAREER}|society|social|\btoll\b|stress|ethic|personally|downside|pressure|"
+        rf"{_CAREER}|society|social(?!\s+(?:media|channels?|platforms?|networks?|apps?|posts?|commerce|selling|ads?)\b)|\btoll\b|stress|ethic|personally|downside|pressure|"
         r"\beffects?\b|growth|prospect|promot",
         re.I,
     ),

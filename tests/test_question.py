@@ -51,6 +51,9 @@ def test_fields_from_everyday_words_and_a_jd_request_means_the_duties(catalog):
     # a direction asked is the 对自身 line (职业发展可向…延伸), or another document's 发展通道
     assert read_question("做作品评审的以后能往哪些方向发展?", catalog).fields == ("影响分析", "发展通道")
     assert read_question("where can a buyer's job lead to?", catalog).fields == ("影响分析", "发展通道")
+    assert read_question("How is a customer service supervisor judged?", catalog).fields == ("KPI 指标",)
+    # social media is a channel, not society: the question asks for duties, not for the role's impact
+    assert read_question("What does the brand marketing person do on social media?", catalog).fields == ("职责职能",)
 
 
 def test_a_follow_up_keeps_the_role_of_the_conversation_and_a_new_question_does_not(catalog):
