@@ -32,7 +32,9 @@ Intent = Literal["list", "specific", "compare", "which_roles", "overview"]
 # role's 对自身 impact line (职业发展可向…延伸), or in another document's 发展通道.
 _CAREER = (
     r"往[^,，。?？]{0,6}方向|方向发展|往哪[儿里]?(?:发展|走|升|跳)|以后能(?:干|做|去|升|转)|将来能|未来能|下一步|"
-    r"\blead to\b|\bwhere (?:can|could|does|do|will|would)\b[^?]{0,40}\blead\b|\bnext step|\bmove up\b"
+    r"\blead to\b|\bwhere (?:can|could|does|do|will|would)\b[^?]{0,40}\blead\b|\bnext step|\bmove up\b|"
+    # a promotion in a shop is a sale (促销) unless it is someone's: get promoted, promotion prospects
+    r"\bpromoted\b|\bpromotions? (?:to|prospects?|paths?|chances?|opportunit\w*)\b|\b(?:get|getting|earn|chances? of|career|job) (?:a )?promotion\b"
 )
 
 # The article's five fields and the 7.3.x roles' single body, each with the everyday words people use for it.
@@ -63,12 +65,12 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     "影响分析": re.compile(
         r"影响|对社会|对自身|职业发展|发展方向|晋升|升到|升职|前景|前途|成长|出路|意义|贡献|压力|负面|弊端|坏处|好处|\bimpact|career|"
         rf"{_CAREER}|society|social(?!\s+(?:media|channels?|platforms?|networks?|apps?|posts?|commerce|selling|ads?)\b)|\btoll\b|stress|ethic|personally|downside|pressure|"
-        r"\beffects?\b|growth|prospect|promot",
+        r"\beffects?\b|growth|prospect",
         re.I,
     ),
     # fields other role documents have (a 岗位说明书's 任职资格 and 发展通道); a role without them keeps its own
     "任职资格": re.compile(r"任职|资格|能力要求|需要什么能力|要求什么|门槛|qualif\w*|requirement|\bskills? (?:needed|required)", re.I),
-    "发展通道": re.compile(rf"发展通道|晋升|升到|升职|职业发展|发展方向|{_CAREER}|career path|promot", re.I),
+    "发展通道": re.compile(rf"发展通道|晋升|升到|升职|职业发展|发展方向|{_CAREER}|career path", re.I),
 }
 
 _COMPARE = re.compile(

@@ -54,6 +54,9 @@ def test_fields_from_everyday_words_and_a_jd_request_means_the_duties(catalog):
     assert read_question("How is a customer service supervisor judged?", catalog).fields == ("KPI 指标",)
     # social media is a channel, not society: the question asks for duties, not for the role's impact
     assert read_question("What does the brand marketing person do on social media?", catalog).fields == ("职责职能",)
+    # a shop's promotion is a sale; a person's is a career step
+    assert "影响分析" not in read_question("What promotions does the operations specialist run?", catalog).fields
+    assert read_question("How fast can a buyer get promoted?", catalog).fields == ("影响分析", "发展通道")
 
 
 def test_a_follow_up_keeps_the_role_of_the_conversation_and_a_new_question_does_not(catalog):
