@@ -154,7 +154,8 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
     topics = tuple(
         name
         for name, cue in TOPICS_NOT_COVERED.items()
-        if (m := cue.search(q.text)) and m.group().lower() not in (passages if name in NAMED_ONLY else retrieved)
+        if (m := cue.search(q.text))
+        and not (_named_in_context(m.group().lower(), terms, passages, evidence) if name in NAMED_ONLY else m.group().lower() in retrieved)
     )
     # a list's count is the length of the list it asks for (KPI一共几条?全部列出来), a figure it need not find
     if q.intent not in ("list", "which_roles") and _figure_not_given(q.text, retrieved, index):
@@ -165,6 +166,16 @@ def coverage_signals(q: Question, evidence: Sequence[Hit], index: Index, catalog
         topics += (UNDESCRIBED_JOB,)
     similarity = _similarity(q, best, index)
     return CoverageSignals(round(similarity, 6), round(content, 6), round(known, 6), q.named, topics, title)
+
+
+def _named_in_context(name: str, terms: Sequence[str], passages: str, evidence: Sequence[Hit]) -> bool:
+    """Whether the passages speak of a company the question names: the best ones, or any retrieved passage that names
+    it beside another of the question's words ("投京东快车的人" is answered by "淘宝直通车、京东快车"; "京东618的满减
+    规则" is not, by a passage that names 京东 only as an ad channel)."""
+    others = [t for t in terms if len(t) >= 2 and name not in t and t not in name]
+    return name in passages or any(
+        name in text and any(t in text for t in others) for text in (h.chunk.text.lower() for h in evidence)
+    )
 
 
 def _figure_not_given(question: str, retrieved: str, index: Index) -> bool:

@@ -144,6 +144,14 @@ def test_the_head_of_a_line_of_work_is_its_top_role(seed_index, catalog, questio
     assert result.covered and result.roles[0] == role
 
 
+def test_a_word_only_one_role_uses_names_that_role_and_a_company_named_beside_it_is_covered(seed_index, catalog):
+    # 京东快车 is in 电商推广专员's passage alone ("淘宝直通车、京东快车"), and the article names 京东 only as a channel
+    result = answer("投京东快车的那个人,广告投出去以后要看哪些数据?", seed_index, catalog)
+    assert result.covered and result.roles[0] == "电商推广专员"
+    assert {c.role for c in result.citations} == {"电商推广专员"}
+    assert not answer("京东双11的跨店满减门槛定多少?", seed_index, catalog).covered  # a 京东 rule the article never gives
+
+
 def test_a_refusal_points_to_what_the_article_covers_nearest(seed_index, catalog):
     result = answer("采购员工资多少?", seed_index, catalog)
     assert (result.covered, result.citations) == (False, ())
