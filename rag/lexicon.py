@@ -24,6 +24,19 @@ from ingest.tables import STOPWORDS
 MAX_GLOSS_WORDS = 3  # a gloss longer than this is a definition, not a translation
 TRANSLATIONS = 2  # article words kept for one English word (one loses 客户 or 用户 for "customer"; set on dev)
 
+# The article's two business models by their English names: a marketplace is 平台(型电商), not 市场 (a market at large,
+# CC-CEDICT's sense, which draws an English question to 市场推广专员); direct sales are 直营. A role article of either
+# model uses these words (`rag.question` reads the same names as the business model a question asks about); they come
+# before the dictionary's senses.
+BUSINESS_MODEL_SENSES: dict[str, str] = {
+    "marketplace": "平台",
+    "marketplaces": "平台",
+    "direct sales": "直营",
+    "direct-sales": "直营",
+    "direct-to-consumer": "直营",
+    "first-party": "直营",
+}
+
 _ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
 # senses that are no translation: cross-references, measure words, surnames, pronunciations
 _NOT_A_SENSE = re.compile(r"^(?:variant of|old variant|see |also written|also pr|cl:|surname|used in|erhua|abbr\. for)", re.I)
@@ -157,4 +170,5 @@ def _glosses(vocabulary: frozenset[str]) -> dict[str, tuple[tuple[str, int], ...
                     key = _gloss_key(part)
                     if 1 <= len(key) <= MAX_GLOSS_WORDS:
                         table.setdefault(" ".join(key), {}).setdefault(entry[1], position)
+    table |= {key: {word: 0} for key, word in BUSINESS_MODEL_SENSES.items() if word in vocabulary}
     return {key: tuple(words.items()) for key, words in table.items()}

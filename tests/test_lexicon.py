@@ -27,6 +27,13 @@ def test_a_framing_word_goes_with_its_other_senses(seed_index):
     assert not {"电商", "电子商务", "e-commerce"} & set(words)
 
 
+def test_the_business_models_are_read_in_the_articles_sense(seed_index, catalog):
+    assert article_words(english_words("at a marketplace"), seed_index.idf) == ["平台"]  # 平台型, not 市场
+    assert article_words(english_words("a direct-sales shop"), seed_index.idf) == ["直营", "店铺"]
+    result = answer("On a marketplace, what does the person who recruits new shops onto the platform do?", seed_index, catalog)
+    assert result.roles[0] == "商家运营经理"  # 市场 drew it to 市场推广专员
+
+
 def test_an_english_question_has_a_lexical_side(seed_index):
     hits = retrieve("how are user privacy complaints handled", seed_index, k=10)
     best = max(hits, key=lambda h: h.lexical)
