@@ -99,7 +99,7 @@ _COMMA_BEFORE_JOIN = re.compile(r"[,，]\s*(?=[和跟与]|以及|and\b|or\b)", r
 _JOIN = re.compile(r"[和与跟及、,，/]|还是|以及|\band\b|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 _ROLE_NOUN = r"(?:岗位|角色|职位|工种|部门|人|岗)"
 _WHICH_ROLES = re.compile(
-    rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种)[^,，。?？!！的是要]{{0,4}}?{_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
+    rf"(?:哪些|哪个|哪几个|哪几类|哪类|什么|哪一个|哪种|哪几种)[^,，。?？!！的是要去来把按对拆分给]{{0,4}}?{_ROLE_NOUN}|{_ROLE_NOUN}[^,，。?？!！]{{0,4}}(?:有哪|是哪|有什么|都有谁)|"
     r"谁(?:负责|来|管|要|需要|会|在)|由谁|[都还]有谁|都是谁|"
     r"\b(?:which|what) (?:roles?|positions?|jobs?|people|teams?|functions?)\b|(?:^|[,.;:?!]\s*|\b(?:know|tell me|wondering|ask)\s+)who (?:is|are|handles?|does|owns?|takes?|looks?|needs?|has|have|uses?|must|should)\b",
     re.I,

@@ -109,3 +109,10 @@ def test_a_question_without_any_letter_or_character_is_empty(catalog, question):
 )
 def test_a_which_roles_question_may_ask_for_the_roles_of_a_business_model(catalog, question, model):
     assert read_question(question, catalog).business_model == model
+
+
+def test_which_asked_of_the_articles_own_dividing_is_about_the_article(catalog):
+    # 哪几个 asks for 方面 here: a verb (去分) between it and 岗位 ends the phrase that would ask for roles
+    question = read_question("文章是按哪几个方面去分岗位的?", catalog)
+    assert question.about_article and question.intent != "which_roles"
+    assert read_question("文章里哪些岗位要跟供应商打交道?", catalog).intent == "which_roles"
