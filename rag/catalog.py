@@ -15,6 +15,7 @@ from ingest.parse import Article, Section
 _STRIP_PREFIXES = ("电商",)
 _SUFFIX_SHORTENINGS = (("管理总监", "总监"), ("管理经理", "经理"), ("管理", ""), ("分析师", "分析"))
 _MIN_ALIAS = 2
+_PLURAL = "(?:e?s)?"
 
 
 class UnknownRole(LookupError):
@@ -186,9 +187,10 @@ class Catalog:
 
     @cached_property
     def _mentionable(self) -> list[tuple[str, re.Pattern[str]]]:
-        """The names and aliases a text can mention, longest first, each with its pattern (hyphens as spaces)."""
+        """The names and aliases a text can mention, longest first, each with its pattern (hyphens as spaces; an
+        English name in the plural too: "buyers", "data analysts")."""
         usable = [a for a in self._owners if len(a) >= _MIN_ALIAS and (a in self.aliases or a in self.shared)]
-        return [(a, re.compile(re.escape(_unhyphenated(a)))) for a in sorted(usable, key=lambda a: (-len(a), a))]
+        return [(a, re.compile(re.escape(_unhyphenated(a)) + _plural(a))) for a in sorted(usable, key=lambda a: (-len(a), a))]
 
     def _documents_meant(self, keys: tuple[str, ...], text: str, source: str | None) -> tuple[str, ...]:
         own = tuple(k for k in keys if self.entries[k].article.source == source)
@@ -196,6 +198,11 @@ class Catalog:
             return own
         titled = tuple(k for k in keys if _names_document(text, self.entries[k].article, [self.entries[o].article for o in keys]))
         return titled or keys
+
+
+def _plural(alias: str) -> str:
+    """The plural ending an English name may take ('buyer' names 'buyers'); none for a Chinese one."""
+    return _PLURAL if alias[-1:].isascii() and alias[-1:].isalpha() else ""
 
 
 def _unhyphenated(text: str) -> str:

@@ -74,8 +74,10 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
 }
 
 _COMPARE = re.compile(
-    r"区别|不同|差异|差别|差在|差哪|相比|比较|对比|异同|不一样|一样吗|有何不同|哪个更|谁更|相较|区分|分工|"
-    r"\bvs\.?\b|versus|differ\w*|compar\w*|contrast\w*|distinguish\w*",
+    r"区别|不同|差异|差别|差在|差哪|相比|比较|对比|异同|不一样|一样吗|有何不同|哪个更|谁更|相较|区分|分工|两样|一回事|"
+    r"\bvs\.?\b|versus|differ\w*|compar\w*|contrast\w*|distinguish\w*|\bseparates?\b|\bapart\b|\bunlike\b|similarit\w*|"
+    r"\boverlap\w*|\bthe same (?:thing|job|role)\b|\bsplit (?:the |their )?(?:work|job|duties|tasks)\b|"
+    r"\bdivi(?:de|sion of) (?:the )?(?:work|labou?r|duties)\b|\bwho does what\b",
     re.I,
 )
 # With two or more roles named, these ask about each of them: "X和Y各管什么", "X跟Y是啥关系", "谁管啥".

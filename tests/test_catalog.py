@@ -43,3 +43,9 @@ def test_mentions_prefer_the_longest_name_and_keep_order(catalog):
 def test_english_hyphens_count_as_spaces_in_role_mentions(catalog):
     assert catalog.mentions("Which risk areas does the compliance and risk-control specialist review?") == ["合规风控专员"]
     assert catalog.mentions("what does an e-commerce data-analyst do") == ["电商数据分析师"]
+
+
+def test_english_role_names_in_the_plural_name_their_role(catalog):
+    assert catalog.mentions("How do data analysts and copywriters differ?") == ["电商数据分析师", "电商文案策划"]
+    assert catalog.mentions("What do buyers check before ordering?") == ["采购员"]
+    assert catalog.mentions("engineering teams and their businesses") == []  # another word, not a plural

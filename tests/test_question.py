@@ -17,6 +17,9 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("采购经理和采购员有什么区别?", "compare"),
         ("采购经理跟采购员各管什么?", "compare"),
         ("How is the purchasing manager different from the buyer?", "compare"),
+        ("What separates a copywriter from a content reviewer?", "compare"),
+        ("How do buyers and purchasing managers split the work?", "compare"),  # who does what of the two
+        ("采购员和采购经理是一回事吗?", "compare"),
         ("哪些岗位需要和供应商打交道?", "which_roles"),
         ("Which roles are measured on return rates?", "which_roles"),
         ("商家合规专员收到投诉后多久要完成调查?", "specific"),
