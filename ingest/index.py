@@ -44,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 META_COLLECTION = "roleguide_meta"
+EMBEDDING_CACHE = "embedding_cache.sqlite"  # in the data folder: every build's embeddings, by model and text
 FOREGROUND_EMBED_LIMIT = 500  # embeddings a command computes itself before answering (~30 s on 2 cores)
 _LOW_SPACE = 100 * 2**20  # below this much free space a failed build's message mentions it
 _ADD_BATCH = 1000  # records per Chroma add: a batch of 64 takes 3.6× as long per record (HNSW and WAL per call)
@@ -176,9 +178,18 @@ class Index:
         """The model that embeds questions (and profiles) for one space's collection."""
         return self.stores[space].embeddings
 
-    def stored_vectors(self, space: str, ids: Sequence[str]) -> np.ndarray:
-        """The vectors this build holds for the chunks `ids`, in that order (nothing is embedded again)."""
-        return np.asarray(self.vectors[space][[self.chunks.row(cid) for cid in ids]])
+    def embed_documents(self, space: str, texts: list[str]) -> np.ndarray:
+        """`texts` embedded as passages in one space, through the embedding cache the builds use (a text embedded
+        once is not embedded again, in this process or the next); straight from the model if the cache is busy."""
+        from ingest.embeddings import model_id
+
+        model = self.embeddings(space)
+        try:
+            with EmbeddingCache(self.settings.data_dir / EMBEDDING_CACHE) as cache:
+                return cache.embed(model, model_id(self.settings, space), texts, False, lambda done, total: None)[0]
+        except sqlite3.Error as err:  # locked by a long build, a read-only or full disk: only a cache
+            log.warning("embedding cache unavailable (%s): embedding %d texts without it", err, len(texts))
+            return np.asarray(model.embed_documents(texts), dtype=np.float32)
 
     def rows(self, roles: Sequence[str] | None = None, fields: Sequence[str] | None = None) -> np.ndarray | None:
         """The rows (ascending) of the chunks of these role keys and fields; None when neither is given: every row."""
@@ -358,7 +369,7 @@ def build_index(
     lock = BuildLock.acquire(settings.data_dir, plan.build_id)
     if lock is None:
         raise BuildInProgress(build_in_progress(settings.data_dir) or "just started")
-    with lock, EmbeddingCache(settings.data_dir / "embedding_cache.sqlite") as cache:
+    with lock, EmbeddingCache(settings.data_dir / EMBEDDING_CACHE) as cache:
         if max_embed is not None:
             _check_size(settings, plan, cache, max_embed, current)
         complete = _complete(client, settings, plan.build_id, len(plan.chunks))

@@ -303,21 +303,22 @@ def _role_match(r: int, parts: ScoreParts, read: _Read, shown: np.ndarray, roles
 
 def _evidence(r: int, read: _Read, roles: RoleTable) -> tuple[Evidence, ...]:
     """The closest (clause, passage) pairs of fact and want clauses whose passage stands out for the clause:
-    each clause's best passage before any second-best, no passage twice."""
+    each clause's best passage before any second-best, no sentence twice (a passage is shown by
+    the sentence or ；-clause that holds it)."""
     rows = read.rows["content"]
     if not len(rows):
         return ()
     own = roles.owner == r
     block = read.mean_similarity()[rows][:, own]
     standing = read.standing(np.mean)[:, own]
-    passages = [p for p, mine in zip(roles.passages, own) if mine]
+    passages = [p for p, mine in zip(roles.contexts, own) if mine]
     order = np.argsort(-block, axis=1, kind="stable")[:, :MAX_EVIDENCE]
     candidates = sorted((rank, -block[i, j], i, j) for i, row in enumerate(order) for rank, j in enumerate(row))
     evidence: list[Evidence] = []
-    used: set[int] = set()
+    used: set[int] = set()  # passages shown, by where they start (two clauses of one sentence show it once)
     for _, negative, i, j in candidates:
-        if standing[i, j] >= EVIDENCE_Z and j not in used and len(evidence) < MAX_EVIDENCE:
-            used.add(j)
+        if standing[i, j] >= EVIDENCE_Z and passages[j].start not in used and len(evidence) < MAX_EVIDENCE:
+            used.add(passages[j].start)
             evidence.append(Evidence(read.profile.clauses[rows[i]].text, passages[j], round(float(-negative), 4)))
     return tuple(evidence)
 
@@ -335,7 +336,7 @@ def _wishes(r: int, read: _Read, roles: RoleTable) -> tuple[Evidence, ...]:
             similarity = read.mean_similarity()[rows[i]]
             j = max(np.flatnonzero(roles.owner == r), key=lambda p: (similarity[p], -p))
             text = read.profile.clauses[rows[i]].text
-            found.append(Evidence(text, roles.passages[j], round(float(similarity[j]), 4), group))
+            found.append(Evidence(text, roles.contexts[j], round(float(similarity[j]), 4), group))
     return tuple(found)
 
 

@@ -2,9 +2,11 @@
 parts with their vectors, the roles' ranks, 基础岗, company models, the navigation's hints, the asked
 abilities and the career ladder.
 
-A part is a sentence or a ；-clause of a duty, method or description item (the 对自身 item is cut at its commas
-too, being a list), so that a short profile clause meets a passage of its own size; parts several roles share
-word for word are the article's boilerplate and left out.
+A part is a clause of a duty, method or description item — cut at its sentence, semicolon, comma and colon
+marks, never inside brackets — embedded on its own in every space, so that a profile clause, which says one
+thing, meets passages that each say one thing (an item's vector blurs its three clauses, and a role described in
+three long items would meet a profile through three blurs, a role of twelve short items through twelve clear
+ones); parts several roles share word for word are the article's boilerplate and left out.
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ from rag.catalog import Catalog
 PASSAGE_FIELDS = ("职责职能", "运作手法", "岗位描述", "影响分析")
 PART_CHARS = 6
 BOILERPLATE_ROLES = 3  # a part this many roles share word for word is boilerplate
-EMBEDDED_PARTS = ("use",)  # spaces whose vectors are made per part, not taken from the index
 
-_PART = re.compile(r"[^;；。]+[;；。]?")
-_SELF_PART = re.compile(r"[^;；。,，:：]+[;；。,，:：]?")
+_PART = re.compile(r"(?:[^;；。,，:：(（]|[(（][^)）]*[)）])+[;；。,，:：]?")  # a clause, its bracketed asides whole
+_SENTENCE = re.compile(r"[^;；。]+[;；。]?")
 _NAV = re.compile(r"^\d+\.\s*(?P<name>[^(（]+)[(（](?P<audience>[^)）]+)[)）]$")
 _ENTRY = re.compile(r"基础(?:入门)?岗")
 _GENERIC = frozenset(["电商", "岗", "岗位", "角色", "解析", "深度", "核心", "相关", "能力", "具备"])
@@ -42,7 +43,8 @@ class RoleTable:
     """What matching needs from one index build and catalog, computed once."""
 
     names: list[str]
-    passages: list[Citation]  # the parts of the roles' passages (a sentence or a ；-clause of an item)
+    passages: list[Citation]  # the parts of the roles' passages (a clause of an item)
+    contexts: list[Citation]  # each part's sentence or ；-clause: what a profile's evidence quotes
     owner: np.ndarray  # role number of each part
     vectors: dict[str, np.ndarray]  # space → unit part vectors
     bm25_rows: np.ndarray  # each part's chunk's row in index.bm25
@@ -76,6 +78,7 @@ def _build_roles(index: Index, catalog: Catalog) -> RoleTable:
     return RoleTable(
         names=names,
         passages=[part for _, part in parts],
+        contexts=[_context(chunk, part) for chunk, part in parts],
         owner=np.array([number[chunk.role_key] for chunk, _ in parts]),
         vectors={space: _part_vectors(index, space, parts) for space in index.stores},
         bm25_rows=np.array([row[chunk.id] for chunk, _ in parts]),
@@ -90,12 +93,18 @@ def _build_roles(index: Index, catalog: Catalog) -> RoleTable:
 
 
 def _part_spans(chunk: Chunk) -> list[tuple[int, int]]:
-    """A chunk's sentences and ；-clauses of at least PART_CHARS characters (the chunk itself when it has one);
-    the 对自身 item, a list of what the role asks for and builds, is cut at its commas too."""
-    pattern = _SELF_PART if chunk.field == "影响分析" else _PART
-    spans = [(chunk.start + m.start(), chunk.start + m.end()) for m in pattern.finditer(chunk.text)]
+    """A chunk's clauses of at least PART_CHARS characters (the chunk itself when it has one)."""
+    spans = [(chunk.start + m.start(), chunk.start + m.end()) for m in _PART.finditer(chunk.text)]
     spans = [(a, b) for a, b in spans if b - a >= PART_CHARS]
     return spans if len(spans) > 1 else [(chunk.start, chunk.end)]
+
+
+def _context(chunk: Chunk, part: Citation) -> Citation:
+    """The sentence or ；-clause of the chunk that holds the part (a clause such as 需从公司业务目标出发 reads as
+    nothing on its own)."""
+    offset = part.start - chunk.start
+    m = next(m for m in _SENTENCE.finditer(chunk.text) if m.start() <= offset < m.end())
+    return chunk.cite(chunk.start + m.start(), chunk.start + m.end())
 
 
 def _distinctive(parts: list[tuple[Chunk, Citation]]) -> list[tuple[Chunk, Citation]]:
@@ -112,13 +121,8 @@ def _bare(text: str) -> str:
 
 
 def _part_vectors(index: Index, space: str, parts: list[tuple[Chunk, Citation]]) -> np.ndarray:
-    """USE embeds each part's own words (about a second for the article); the other models' stored chunk
-    vectors stand for their parts, because embedding the parts again would take them half a minute."""
-    if space in EMBEDDED_PARTS:
-        return unit_rows(np.asarray(index.embeddings(space).embed_documents([p.quote for _, p in parts]), dtype=np.float32))
-    ids = list(dict.fromkeys(chunk.id for chunk, _ in parts))
-    stored = dict(zip(ids, unit_rows(index.stored_vectors(space, ids))))
-    return np.asarray([stored[chunk.id] for chunk, _ in parts])
+    """Each part's own words embedded (about six seconds for the article on 2 cores, once: the cache keeps them)."""
+    return unit_rows(index.embed_documents(space, [p.quote for _, p in parts]))
 
 
 def _is_passage(chunk: Chunk) -> bool:
