@@ -37,7 +37,7 @@ _AVOID = re.compile(
     re.IGNORECASE,
 )
 _LACK = re.compile(
-    r"没有|没(?:做|干|接触|学|用|碰|管|带)过|缺乏|缺少|不会|不懂|不熟|零基础|从未|从没|毫无|无(?:相关|工作|任何)?经验"
+    r"没有|没(?:做|干|接触|学|用|碰|管|带)过|缺乏|缺少|不[太很怎么大是]*(?:会|懂|熟)|零基础|从未|从没|毫无|无(?:相关|工作|任何)?经验"
     r"|\b(?:no|never|without|lack(?:ing)?|haven'?t|have not|don'?t know|not familiar)\b",
     re.IGNORECASE,
 )

@@ -142,6 +142,11 @@ def test_seniority_reads_decimal_years_short_degrees_and_entering_ecommerce_from
     ]
 
 
+def test_a_lack_softened_by_a_degree_word_is_still_a_lack() -> None:
+    profile = read_profile("喜欢跟人打交道,不太会技术,也不怎么懂数据")
+    assert [c.stance for c in profile.clauses] == ["want", "lack", "lack"]
+
+
 def test_a_question_inside_a_clause_is_no_lack_and_everyday_refusals_are_avoids() -> None:
     profile = read_profile("知道主播哪些话一说就会不会被封,排查过app有没有偷偷收集信息。别让我上镜,柜台坐烦了")
     assert [c.stance for c in profile.clauses] == ["fact", "fact", "avoid", "avoid"]
