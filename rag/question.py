@@ -127,6 +127,8 @@ _AUDIENCE = re.compile(r"(?:适合|写给|给)(?:谁|什么人|啥人|哪些人)
 # Asking for a whole list in so many words (全部, 列出, every) … "几条/多少项" counts a list's items when it ends the
 # clause or names one ("考核一共几条", "有几项指标"), and other things when it counts a noun ("一天回复多少条消息")
 _COUNTS_ITEMS = r"(?:几|多少)[条项](?:(?![\u4e00-\u9fff])|(?=[呢吗啊呀吧]|指标|考核|职责|任务|目标|方法|手法|内容|工作|要求|kpi))"
+# … but a count per period ("一天得审多少条", "每月几项") is of what gets done, a figure, not a list's length
+_PER_PERIOD_COUNT = re.compile(r"(?:一|每)(?:天|日|周|星期|个?月|季度?|年)[^,，。;；?？!！]{0,8}?(?:几|多少)[条项]")
 _WHOLE_LIST = re.compile(
     rf"全部|所有|列出|列一下|列举|罗列|逐条|一条不落|完整|清单|{_COUNTS_ITEMS}|"
     r"一共|总共|挨个|逐个|一一|别落|别漏|不漏|不落|漏掉|每一条|每一项|"
@@ -405,7 +407,7 @@ def _intent(text: str, roles: Sequence[str], fields: Sequence[str], terms: Seque
         return "specific" if _ONE_ASKED.search(text) and not _MANY_ASKED.search(text) else "which_roles"
     bare = roles and not _SPECIFIC.search(text)
     which_items = _WHICH_ITEMS.search(text) and (fields or len(terms) <= 1)
-    if _WHOLE_LIST.search(text) or which_items or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
+    if _WHOLE_LIST.search(_PER_PERIOD_COUNT.sub(" ", text)) or which_items or (_DRAFT.search(text) and fields) or (bare and fields and not terms):
         return "list"
     if bare and not fields and len(terms) <= 1:
         return "overview"

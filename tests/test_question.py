@@ -39,6 +39,7 @@ from rag.question import EmptyQuestion, comparison_sides, content_terms, read_qu
         ("物流管理总监在环境方面的考核全部列出来", "list"),  # a whole list asked in so many words
         ("采购员的考核有多少项?", "list"),  # counts the field's items
         ("电商客服主管手下的客服一天要回复多少条消息?", "specific"),  # counts messages, not a list's items
+        ("审短视频的那个岗,一个人一天得审多少条?", "specific"),  # a count per day is a figure, not a list's length
         ("考核里要看毛利率的都有谁?", "which_roles"),  # 都有谁: every one of them
     ],
 )
