@@ -108,8 +108,11 @@ def edit_cell(page: Page, row: int, column: int, value: str) -> None:
     """Type a value into a cell of the KPI table, as a user does: double-click, replace, Enter."""
     cell = page.locator(f'#kpi-table [data-testid="cell-{row}-{column}"]')
     cell.dblclick()
+    editor = cell.locator("input, textarea").first
+    expect(editor).to_be_focused(timeout=15_000)  # keys pressed before the editor opens would go to the old text
     page.keyboard.press("Control+A")
     page.keyboard.type(value)
+    expect(editor).to_have_value(value)
     page.keyboard.press("Enter")
     expect(cell).to_contain_text(value, timeout=15_000)  # the table re-renders after each edit: wait for this one
 
