@@ -24,7 +24,7 @@ from rag.answer import Answer, answer  # noqa: E402
 from rag.answer_view import answer_chunks, answer_json, answer_markdown, plain  # noqa: E402
 from rag.catalog import AmbiguousRole, Catalog, UnknownRole  # noqa: E402
 from rag.export import DraftFiles, md_escape, to_markdown, to_table, write_drafts  # noqa: E402
-from rag.jd import draft_jd, draft_kpi_sheet, with_edits  # noqa: E402
+from rag.jd import JobDescription, draft_jd, draft_kpi_sheet, with_edits  # noqa: E402
 from rag.kpi import STATIC_COLUMNS, TABLE_COLUMNS, KpiTableError  # noqa: E402
 from rag.career_map import map_picture, role_picture  # noqa: E402
 from rag.careers import KIND_NAMES, LEVEL_NAMES, CareerEdge, career_graph, role_edges  # noqa: E402
@@ -144,7 +144,7 @@ def _draft_tab(live: Live) -> None:
         with gr.Column(min_width=0):
             table = _kpi_editor()
             status = gr.Markdown(elem_id="kpi-status")
-    drafted = gr.State(None)  # (the article's draft, its download folder): edits apply to the article's sheet
+    drafted = gr.State(None)  # the article's draft: edits apply to the article's sheet
     downloads = [docx, xlsx, md]
 
     def offer(files: DraftFiles | None) -> list:
@@ -162,25 +162,29 @@ def _draft_tab(live: Live) -> None:
             return "", f"⚠️ {md_escape(message)}", hidden, hidden, hidden, gr.update(visible=False), "", None
         for concern in jd.concerns:
             gr.Warning(concern.message)
-        folder = Path(tempfile.mkdtemp(prefix="roleguide-"))
         warning = "\n\n".join(f"⚠️ **补充要求合规提示**:{md_escape(c.message)}" for c in jd.concerns)
         weights = "" if jd.kpi.rows else f"ℹ️ {md_escape(jd.kpi.notes[0].text)}"
-        return (warning, to_markdown(jd), *offer(write_drafts(jd, folder)),
-                gr.update(value=to_table(jd), visible=True), weights, (jd, folder))  # fmt: skip
+        return (warning, to_markdown(jd), *offer(write_drafts(jd, _new_folder())),
+                gr.update(value=to_table(jd), visible=True), weights, jd)  # fmt: skip
 
-    def edit(rows: list[list], state: tuple | None) -> tuple:
-        if state is None:
+    def edit(rows: list[list], jd: JobDescription | None) -> tuple:
+        if jd is None:
             return gr.update(), *offer(None), ""
-        jd, folder = state
         try:
             edited = with_edits(jd, rows)
         except KpiTableError as err:
             return gr.update(), *offer(None), f"⚠️ {md_escape(str(err))}"
         note = "✓ 权重合计 100。下载的文件已按表格更新。" if edited.kpi.rows else "ℹ️ 表格为空:下载的是空白考核表。"
-        return to_markdown(edited), *offer(write_drafts(edited, folder)), note
+        return to_markdown(edited), *offer(write_drafts(edited, _new_folder())), note
 
     go.click(draft, [role, company, extra], [concerns, jd_view, *downloads, table, status, drafted], api_visibility="private")
     table.input(edit, [table, drafted], [jd_view, *downloads, status], api_visibility="private")
+
+
+def _new_folder() -> Path:
+    """A folder of its own for each version of a draft's files: a version offered for download is never rewritten
+    under a link the page may still be fetching or the server still copying."""
+    return Path(tempfile.mkdtemp(prefix="roleguide-"))
 
 
 def _kpi_editor() -> gr.Dataframe:

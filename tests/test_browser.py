@@ -121,6 +121,7 @@ def download(page: Page, button: str, path: Path) -> Path:
     with page.expect_download() as started:
         page.locator(button).click()
     started.value.save_as(path)
+    assert path.stat().st_size > 0, f"{button} downloaded nothing from {started.value.url}"
     return path
 
 
