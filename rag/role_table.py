@@ -100,11 +100,11 @@ def _part_spans(chunk: Chunk) -> list[tuple[int, int]]:
 
 
 def _context(chunk: Chunk, part: Citation) -> Citation:
-    """The sentence or ；-clause of the chunk that holds the part (a clause such as 需从公司业务目标出发 reads as
-    nothing on its own)."""
-    offset = part.start - chunk.start
-    m = next(m for m in _SENTENCE.finditer(chunk.text) if m.start() <= offset < m.end())
-    return chunk.cite(chunk.start + m.start(), chunk.start + m.end())
+    """The sentences or ；-clauses of the chunk that hold the part (a clause such as 需从公司业务目标出发 reads as
+    nothing on its own; a part that is the whole chunk keeps it whole)."""
+    start, end = part.start - chunk.start, part.end - chunk.start
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(chunk.text) if m.start() < end and start < m.end()]
+    return chunk.cite(chunk.start + spans[0][0], chunk.start + spans[-1][1])
 
 
 def _distinctive(parts: list[tuple[Chunk, Citation]]) -> list[tuple[Chunk, Citation]]:
